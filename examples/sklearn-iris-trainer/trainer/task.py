@@ -1,0 +1,61 @@
+"""A small Vertex AI trainer: the same code runs on Vertex and on the terra-vertex emulator.
+
+Hyperparameters arrive as flags, the model is saved under AIP_MODEL_DIR (a gs:// URI, written through
+the /gcs/ mount on Vertex or the folder TVX_GCS_MOUNT names on the emulator).
+"""
+import argparse
+import json
+import os
+import sys
+
+import joblib
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+
+
+def local_path(uri: str) -> str:
+    """gs://bucket/path -> /gcs/bucket/path (Vertex) or <TVX_GCS_MOUNT>/bucket/path (emulator)."""
+    if uri.startswith("gs://"):
+        return os.path.join(os.environ.get("TVX_GCS_MOUNT", "/gcs"), uri[len("gs://"):])
+    return uri
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--C", type=float, default=1.0)
+    parser.add_argument("--max-iter", type=int, default=200)
+    parser.add_argument("--fail-with", default="", help="raise this error instead of training (tests)")
+    parser.add_argument("--sleep", type=float, default=0.0, help="seconds to run before training (tests)")
+    args = parser.parse_args()
+    print(f"job {os.environ.get('CLOUD_ML_JOB_ID')} starting with C={args.C} max_iter={args.max_iter}", flush=True)
+    if args.sleep:
+        import time
+
+        deadline = time.time() + args.sleep
+        while time.time() < deadline:
+            print("working...", flush=True)
+            time.sleep(0.2)
+    if args.fail_with:
+        raise ValueError(args.fail_with)
+    if args.C <= 0:
+        print("C must be positive", file=sys.stderr)
+        sys.exit(2)
+
+    x, y = load_iris(return_X_y=True)
+    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.3, random_state=0, stratify=y)
+    model = LogisticRegression(C=args.C, max_iter=args.max_iter).fit(x_train, y_train)
+    accuracy = float(model.score(x_test, y_test))
+    print(f"accuracy={accuracy:.4f}", flush=True)
+
+    model_dir = local_path(os.environ["AIP_MODEL_DIR"])
+    os.makedirs(model_dir, exist_ok=True)
+    joblib.dump(model, os.path.join(model_dir, "model.joblib"))
+    with open(os.path.join(model_dir, "metrics.json"), "w") as f:
+        json.dump({"accuracy": accuracy}, f)
+    cluster = json.loads(os.environ.get("CLUSTER_SPEC", "{}"))
+    print(f"saved model to {os.environ['AIP_MODEL_DIR']} as {cluster.get('task', {}).get('type')}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

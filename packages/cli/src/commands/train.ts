@@ -1,0 +1,154 @@
+import {
+  CustomJob,
+  resolveConfig,
+  stagePythonPackage,
+  ValidationError,
+  type WorkerPoolSpec,
+} from '@terra-vertex/core';
+import { type Command, Option } from 'commander';
+import { type GlobalOptions, print } from '../output.ts';
+import { progressDisplay } from '../progress.ts';
+
+interface TrainOptions {
+  displayName?: string;
+  packageUri?: string[];
+  packageDir?: string;
+  module?: string;
+  executorImage: string;
+  containerImage?: string;
+  command?: string[];
+  env?: string[];
+  label?: string[];
+  replicaCount: number;
+  machineType?: string;
+  acceleratorType?: string;
+  acceleratorCount?: number;
+  baseOutputDir?: string;
+  timeout?: number;
+  serviceAccount?: string;
+  wait: boolean;
+  logs: boolean;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+const keyValues = (list: string[] | undefined, flag: string): Record<string, string> =>
+  Object.fromEntries(
+    (list ?? []).map((kv) => {
+      const i = kv.indexOf('=');
+      if (i <= 0)
+        throw new ValidationError(
+          flag,
+          `${JSON.stringify(kv)} is not KEY=VALUE`,
+          `Write it as ${flag} NAME=value.`,
+        );
+      return [kv.slice(0, i), kv.slice(i + 1)];
+    }),
+  );
+
+/** `tvx train custom-job`: run a Python package or a container as a Vertex AI CustomJob. */
+export function registerTrain(program: Command, globals: () => GlobalOptions): void {
+  const train = program.command('train').description('submit training jobs');
+  train
+    .command('custom-job')
+    .description('run a Python package or a container as a CustomJob; trainer arguments go after --')
+    .argument('[args...]', 'arguments passed to the trainer')
+    .option('--display-name <name>', 'job display name')
+    .option('--package-uri <gs-uri>', 'gs:// URI of a Python sdist (repeatable)', collect)
+    .option('--package-dir <dir>', 'local folder with setup.py: built and uploaded to the staging bucket')
+    .option('--module <module>', 'Python module to run, e.g. trainer.task')
+    .option(
+      '--executor-image <uri>',
+      'prebuilt training image for a package',
+      'us-docker.pkg.dev/vertex-ai/training/sklearn-cpu.1-0:latest',
+    )
+    .option('--container-image <uri>', 'run this container image instead of a package')
+    .option('--command <cmd...>', 'container entrypoint override')
+    .option('--env <KEY=VALUE>', 'environment variable (repeatable)', collect)
+    .option('--label <key=value>', 'job label (repeatable)', collect)
+    .option(
+      '--replica-count <n>',
+      'replicas in total: 1 chief plus n-1 workers',
+      (v) => Number.parseInt(v, 10),
+      1,
+    )
+    .option('--machine-type <type>', 'machine type (default n1-standard-4)')
+    .option('--accelerator-type <type>', 'e.g. NVIDIA_TESLA_T4')
+    .option('--accelerator-count <n>', 'accelerators per replica', (v) => Number.parseInt(v, 10))
+    .option('--base-output-dir <gs-uri>', 'where AIP_MODEL_DIR and friends point')
+    .option('--timeout <seconds>', 'stop the job after this long', (v) => Number.parseInt(v, 10))
+    .option('--service-account <email>', 'service account the job runs as')
+    .option('--no-wait', 'return once the job is created')
+    .option('--no-logs', 'do not print log lines while waiting')
+    .addOption(new Option('--sync', 'alias of the default (wait)').hideHelp())
+    .action(async (args: string[], o: TrainOptions) => {
+      const g = globals();
+      const config = await resolveConfig({ project: g.project, location: g.location });
+      const env = keyValues(o.env, '--env');
+      const machineSpec = {
+        machineType: o.machineType,
+        acceleratorType: o.acceleratorType as never,
+        acceleratorCount: o.acceleratorCount,
+      };
+      let task: Pick<WorkerPoolSpec, 'pythonPackageSpec' | 'containerSpec'>;
+      if (o.containerImage) {
+        task = { containerSpec: { imageUri: o.containerImage, command: o.command, args, env } };
+      } else {
+        if (!o.module) {
+          throw new ValidationError(
+            '--module',
+            'is required with a package',
+            'Give e.g. --module trainer.task, or run a container with --container-image.',
+          );
+        }
+        const uris = [...(o.packageUri ?? [])];
+        if (o.packageDir) uris.unshift(await stagePythonPackage(config, o.packageDir));
+        if (uris.length === 0) {
+          throw new ValidationError(
+            '--package-dir',
+            'no package given',
+            'Give --package-dir <folder> or --package-uri gs://…, or run a container with --container-image.',
+          );
+        }
+        task = {
+          pythonPackageSpec: {
+            executorImageUri: o.executorImage,
+            packageUris: uris,
+            pythonModule: o.module,
+            args,
+            env,
+          },
+        };
+      }
+      const pools: WorkerPoolSpec[] = [{ ...task, machineSpec, replicaCount: 1 }];
+      if (o.replicaCount > 1) pools.push({ ...task, machineSpec, replicaCount: o.replicaCount - 1 });
+      const job = new CustomJob({
+        displayName: o.displayName,
+        workerPoolSpecs: pools,
+        baseOutputDir: o.baseOutputDir,
+        labels: keyValues(o.label, '--label'),
+        project: g.project,
+        location: g.location,
+      });
+      const display = progressDisplay({ json: g.json, logs: o.logs });
+      try {
+        await job.run({
+          sync: o.wait,
+          timeout: o.timeout,
+          serviceAccount: o.serviceAccount,
+          onProgress: display.listener,
+        });
+      } finally {
+        display.stop();
+      }
+      const out = {
+        name: job.resourceName,
+        state: job.state,
+        baseOutputDir: job.gcaResource?.jobSpec?.baseOutputDirectory?.outputUriPrefix,
+      };
+      print(
+        g,
+        out,
+        () => `${job.resourceName} ${job.state.replace('JOB_STATE_', '')}\nOutputs: ${out.baseOutputDir}`,
+      );
+    });
+}

@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { registerEmulator } from './commands/emulator.ts';
+import { registerJobs } from './commands/jobs.ts';
+import { registerTrain } from './commands/train.ts';
+import { ExitCode, failWith, type GlobalOptions } from './output.ts';
+
+/** Builds the `tvx` program (exported for tests). */
+export function buildProgram(): Command {
+  const program = new Command('tvx')
+    .description('terra-vertex: Vertex AI from Terra notebooks, with a local emulator')
+    .option('--json', 'print machine-readable JSON')
+    .option('--project <id>', 'Google Cloud project (default: GOOGLE_CLOUD_PROJECT / ADC)')
+    .option('--location <region>', 'Vertex AI region (default: us-central1)')
+    .showHelpAfterError()
+    .exitOverride();
+  const globals = () => program.opts<GlobalOptions>();
+  registerEmulator(program, globals);
+  registerJobs(program, globals);
+  registerTrain(program, globals);
+  return program;
+}
+
+/** Runs `tvx` with these arguments (`process.argv` style). */
+export async function main(argv = process.argv): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exit(err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE);
+    }
+    failWith(err, program.opts<GlobalOptions>().json);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

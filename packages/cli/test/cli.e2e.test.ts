@@ -1,0 +1,175 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const tvxBin = join(root, 'packages/cli/bin/tvx.js');
+const trainer = join(root, 'examples/sklearn-iris-trainer');
+const work = mkdtempSync(join(tmpdir(), 'tvx-cli-test-'));
+const dataDir = join(work, 'data');
+const baseEnv: NodeJS.ProcessEnv = { ...process.env, TVX_EMULATOR_STATE: join(work, 'emulator.json') };
+delete baseEnv.VERTEX_AI_EMULATOR_HOST;
+delete baseEnv.STORAGE_EMULATOR_HOST;
+let emuEnv: Record<string, string> = {};
+
+function tvx(args: string[], env: Record<string, string> = emuEnv) {
+  const r = spawnSync(process.execPath, [tvxBin, ...args], {
+    env: { ...baseEnv, ...env },
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function json<T = Record<string, unknown>>(args: string[]): T {
+  const r = tvx(['--json', ...args]);
+  if (r.code !== 0) throw new Error(`tvx ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+function processesOfJob(jobId: string): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/environ`, 'latin1').split('\0').includes(`CLOUD_ML_JOB_ID=${jobId}`);
+      } catch {
+        return false; // the process ended while we looked
+      }
+    })
+    .map(Number);
+}
+
+const startArgs = ['emulator', 'start', '--data-dir', dataDir, '--grpc-port', '0', '--http-port', '0'];
+
+describe('tvx', () => {
+  beforeAll(() => {
+    const started = json<{ env: Record<string, string> }>(startArgs);
+    emuEnv = started.env;
+  });
+  afterAll(() => {
+    tvx(['emulator', 'stop']);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('reports the running emulator', () => {
+    const status = json<{ running: boolean; vertex: string }>(['emulator', 'status']);
+    expect(status.running).toBe(true);
+    expect(status.vertex).toBe(emuEnv.VERTEX_AI_EMULATOR_HOST);
+    expect(tvx(['emulator', 'env']).stdout).toContain(
+      `export VERTEX_AI_EMULATOR_HOST=${emuEnv.VERTEX_AI_EMULATOR_HOST}`,
+    );
+  });
+
+  it('trains a package, then lists, describes and shows the logs of the job', () => {
+    const r = tvx([
+      'train',
+      'custom-job',
+      '--package-dir',
+      trainer,
+      '--module',
+      'trainer.task',
+      '--display-name',
+      'cli-iris',
+      '--json',
+      '--',
+      '--C',
+      '2',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const job = JSON.parse(r.stdout) as { name: string; state: string };
+    expect(job.state).toBe('JOB_STATE_SUCCEEDED');
+    expect(r.stderr).toContain('"type":"state"');
+
+    const list = json<{ name: string; displayName: string }[]>(['jobs', 'list']);
+    expect(list.map((j) => j.name)).toContain(job.name);
+    const described = tvx(['jobs', 'describe', job.name.split('/').pop()!]);
+    expect(described.stdout).toMatch(/State:\s+SUCCEEDED/);
+    expect(described.stdout).toContain('python -m trainer.task');
+    expect(tvx(['jobs', 'logs', job.name]).stdout).toMatch(/\[workerpool0-0\] accuracy=/);
+  });
+
+  it('exits 1 when the job fails, with its error', () => {
+    const r = tvx([
+      'train',
+      'custom-job',
+      '--package-dir',
+      trainer,
+      '--module',
+      'trainer.task',
+      '--',
+      '--fail-with',
+      'no labels',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('ValueError: no labels');
+  });
+
+  it('cancels a job with --wait', () => {
+    const started = json<{ name: string }>([
+      'train',
+      'custom-job',
+      '--package-dir',
+      trainer,
+      '--module',
+      'trainer.task',
+      '--no-wait',
+      '--',
+      '--sleep',
+      '60',
+    ]);
+    const cancelled = json<{ state: string }>(['jobs', 'cancel', started.name, '--wait']);
+    expect(cancelled.state).toBe('JOB_STATE_CANCELLED');
+    expect(processesOfJob(started.name.split('/').pop()!)).toEqual([]);
+  });
+
+  it('exits 3 for an unknown job and 2 for bad usage, with a message', () => {
+    const missing = tvx(['jobs', 'describe', '424242']);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('NOT_FOUND');
+    const usage = tvx(['train', 'custom-job', '--package-dir', trainer]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--module: is required with a package');
+    const region = tvx(['jobs', 'list', '--location', 'us-moon1']);
+    expect(region.code).toBe(2);
+    expect(region.stderr).toContain('unsupported region');
+  });
+
+  it('keeps jobs across an emulator crash and fails the ones that were running, killing their processes', () => {
+    const running = json<{ name: string }>([
+      'train',
+      'custom-job',
+      '--package-dir',
+      trainer,
+      '--module',
+      'trainer.task',
+      '--no-wait',
+      '--',
+      '--sleep',
+      '120',
+    ]);
+    const id = running.name.split('/').pop()!;
+    const deadline = Date.now() + 60_000;
+    while (processesOfJob(id).length === 0 && Date.now() < deadline) spawnSync('sleep', ['0.2']);
+    expect(processesOfJob(id).length).toBeGreaterThan(0);
+
+    const state = JSON.parse(readFileSync(baseEnv.TVX_EMULATOR_STATE!, 'utf8')) as { pid: number };
+    process.kill(state.pid, 'SIGKILL');
+    emuEnv = json<{ env: Record<string, string> }>(startArgs).env;
+
+    const after = json<{ state: string; error: { message: string } }>(['jobs', 'describe', id]);
+    expect(after.state).toBe('JOB_STATE_FAILED');
+    expect(after.error.message).toMatch(/emulator stopped while this job was running/);
+    expect(processesOfJob(id)).toEqual([]);
+    const list = json<{ displayName: string; state: string }[]>(['jobs', 'list']);
+    expect(list.find((j) => j.displayName === 'cli-iris')?.state).toBe('JOB_STATE_SUCCEEDED');
+  });
+
+  it('stops the emulator', () => {
+    expect(tvx(['emulator', 'stop']).code).toBe(0);
+    expect(tvx(['emulator', 'status']).code).toBe(4);
+  });
+});

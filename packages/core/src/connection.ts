@@ -1,0 +1,141 @@
+import type { JobServiceClient } from '@google-cloud/aiplatform/build/src/v1/job_service_client.js';
+import type { Storage } from '@google-cloud/storage';
+import type { ClientOptions } from 'google-gax';
+import type { ResolvedConfig } from './config.ts';
+import { vertexApiHost } from './regions.ts';
+
+/**
+ * Builds the official Google clients for a configuration: regional endpoints and Application Default
+ * Credentials for the cloud; loopback addresses with no credential lookup at all for the emulator.
+ * Clients are expensive to construct (the aiplatform one parses 4 MB of protos), so each is made once.
+ */
+const cache = new Map<string, Promise<unknown>>();
+
+function cached<T>(key: string, make: () => Promise<T>): Promise<T> {
+  let hit = cache.get(key) as Promise<T> | undefined;
+  if (!hit) {
+    hit = make();
+    cache.set(key, hit);
+    hit.catch(() => cache.delete(key));
+  }
+  return hit;
+}
+
+/** Client options for any v1 Vertex AI GAPIC client. */
+export async function vertexClientOptions(config: ResolvedConfig): Promise<ClientOptions> {
+  if (config.emulator) {
+    const { grpc, GoogleAuth } = await import('google-gax');
+    const { PassThroughClient } = await import('google-auth-library');
+    const [host, port] = splitHostPort(config.emulator.vertex);
+    return {
+      apiEndpoint: host,
+      port,
+      sslCreds: grpc.credentials.createInsecure(),
+      // A pass-through auth client: no ADC discovery, no metadata-server probe, no token.
+      auth: new GoogleAuth({ authClient: new PassThroughClient() }),
+      projectId: config.project,
+    };
+  }
+  return { apiEndpoint: vertexApiHost(config.location), projectId: config.project, ...config.credentials };
+}
+
+/** The JobService client for this configuration's backend and region. */
+export function jobServiceClient(config: ResolvedConfig): Promise<JobServiceClient> {
+  return cached(`jobs|${backendKey(config)}`, async () => {
+    // The deep import loads one service instead of all 34 (about half the require time).
+    const mod = await import('@google-cloud/aiplatform/build/src/v1/job_service_client.js');
+    const Ctor = (mod as unknown as { JobServiceClient: typeof JobServiceClient }).JobServiceClient;
+    return new Ctor(await vertexClientOptions(config));
+  });
+}
+
+/** The Cloud Storage client for this configuration's backend. */
+export function storageClient(config: ResolvedConfig): Promise<Storage> {
+  return cached(`storage|${backendKey(config)}`, async () => {
+    const { Storage } = await import('@google-cloud/storage');
+    if (config.emulator) return new Storage({ apiEndpoint: config.emulator.http, projectId: config.project });
+    return new Storage({ projectId: config.project, ...config.credentials });
+  });
+}
+
+/**
+ * POSTs JSON to a Google REST API (Cloud Logging here): the emulator's HTTP port locally, the public
+ * host with ADC in the cloud.
+ */
+export async function postGoogleJson<T>(
+  config: ResolvedConfig,
+  cloudBase: string,
+  path: string,
+  body: unknown,
+): Promise<T> {
+  if (config.emulator) {
+    const res = await fetch(`${config.emulator.http}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw restError(res.status, text, path);
+    return JSON.parse(text) as T;
+  }
+  const auth = await cached(`auth|${JSON.stringify(config.credentials ?? {})}`, async () => {
+    const { GoogleAuth } = await import('google-auth-library');
+    return new GoogleAuth({
+      scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+      ...config.credentials,
+    });
+  });
+  const res = await auth.request<T>({ url: `${cloudBase}${path}`, method: 'POST', data: body });
+  return res.data;
+}
+
+function restError(status: number, text: string, path: string): Error {
+  let message = text;
+  let code = 2;
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: string; code?: number; status?: string } };
+    message = parsed.error?.message ?? text;
+    code = HTTP_TO_GRPC[status] ?? 2;
+  } catch {
+    // Not JSON: keep the raw body as the message.
+  }
+  return Object.assign(new Error(`${path}: ${message}`), { code, details: message });
+}
+
+const HTTP_TO_GRPC: Record<number, number> = {
+  400: 3,
+  401: 16,
+  403: 7,
+  404: 5,
+  409: 6,
+  429: 8,
+  500: 13,
+  501: 12,
+  503: 14,
+};
+
+function backendKey(config: ResolvedConfig): string {
+  return config.emulator
+    ? `emu:${config.emulator.vertex}|${config.emulator.http}`
+    : `cloud:${config.location}|${config.project}`;
+}
+
+function splitHostPort(hostPort: string): [string, number] {
+  const i = hostPort.lastIndexOf(':');
+  const host = i > 0 ? hostPort.slice(0, i).replace(/^\[|\]$/g, '') : hostPort;
+  const port = i > 0 ? Number(hostPort.slice(i + 1)) : 443;
+  if (!Number.isInteger(port) || port <= 0) {
+    throw new Error(`VERTEX_AI_EMULATOR_HOST must be host:port, got ${JSON.stringify(hostPort)}`);
+  }
+  return [host, port];
+}
+
+/** Closes every cached client (tests, notebook cleanup cells). */
+export async function closeClients(): Promise<void> {
+  const all = [...cache.values()];
+  cache.clear();
+  for (const p of all) {
+    const c = (await p.catch(() => undefined)) as { close?: () => Promise<void> } | undefined;
+    if (c && typeof c.close === 'function') await c.close();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * @packageDocumentation
+ * terra-vertex core: configuration from Terra's environment, connections to Vertex AI (cloud or the local
+ * emulator), custom jobs, job logs and Cloud Storage helpers.
+ */
+export {
+  EMULATOR_DEFAULT_BUCKET,
+  EMULATOR_DEFAULT_PROJECT,
+  type EmulatorAddress,
+  emulatorFromEnv,
+  type InitOptions,
+  init,
+  type ResolvedConfig,
+  resetConfig,
+  resolveConfig,
+  type SettingSource,
+} from './config.ts';
+export { closeClients, jobServiceClient, storageClient, vertexClientOptions } from './connection.ts';
+export {
+  ApiError,
+  ConfigurationError,
+  JobFailedError,
+  StatusCode,
+  TvxError,
+  toApiError,
+  ValidationError,
+} from './errors.ts';
+export {
+  CustomJob,
+  type CustomJobOptions,
+  type CustomJobRunOptions,
+  localTimestamp,
+  type WaitOptions,
+} from './jobs/custom-job.ts';
+export {
+  isTerminalState,
+  type JobState,
+  type ProgressEvent,
+  type ProgressListener,
+  shortState,
+} from './jobs/job-state.ts';
+export { buildSourceDistribution, localPython, stagePythonPackage } from './jobs/python-package.ts';
+export type { SchedulingOptions } from './jobs/scheduling.ts';
+export {
+  ACCELERATOR_TYPES,
+  type AcceleratorType,
+  type ContainerSpec,
+  type EnvSpec,
+  type MachineSpec,
+  type PythonPackageSpec,
+  type WorkerPoolSpec,
+} from './jobs/worker-pool.ts';
+export { LogCursor, type LogLine, readJobLogs } from './logs.ts';
+export { DEFAULT_LOCATION, SUPPORTED_REGIONS, vertexApiHost } from './regions.ts';
+export { fullResourceName, locationPath, parseResourceName, type ResourceName } from './resource-names.ts';
+export * from './storage/gcs.ts';
+export {
+  normalizeStagingBucket,
+  validateDisplayName,
+  validateLabels,
+  validateLocation,
+  validateProject,
+  validateResourceId,
+} from './validation.ts';
+export { fromProtoValue, type JsonValue, type ProtoValue, toProtoValue } from './value.ts';

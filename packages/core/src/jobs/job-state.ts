@@ -1,0 +1,42 @@
+/** `google.cloud.aiplatform.v1.JobState` names. */
+export type JobState =
+  | 'JOB_STATE_UNSPECIFIED'
+  | 'JOB_STATE_QUEUED'
+  | 'JOB_STATE_PENDING'
+  | 'JOB_STATE_RUNNING'
+  | 'JOB_STATE_SUCCEEDED'
+  | 'JOB_STATE_FAILED'
+  | 'JOB_STATE_CANCELLING'
+  | 'JOB_STATE_CANCELLED'
+  | 'JOB_STATE_PAUSED'
+  | 'JOB_STATE_EXPIRED'
+  | 'JOB_STATE_UPDATING'
+  | 'JOB_STATE_PARTIALLY_SUCCEEDED';
+
+const TERMINAL = new Set<string>([
+  'JOB_STATE_SUCCEEDED',
+  'JOB_STATE_FAILED',
+  'JOB_STATE_CANCELLED',
+  'JOB_STATE_PAUSED',
+  'JOB_STATE_EXPIRED',
+  'JOB_STATE_PARTIALLY_SUCCEEDED',
+]);
+
+/** True when a job will not change state again by itself (the Python SDK's `_JOB_COMPLETE_STATES`). */
+export function isTerminalState(state: string | null | undefined): boolean {
+  return state !== null && state !== undefined && TERMINAL.has(state);
+}
+
+/** `JOB_STATE_RUNNING` → `RUNNING`, for display. */
+export function shortState(state: string | null | undefined): string {
+  return (state ?? 'JOB_STATE_UNSPECIFIED').replace(/^JOB_STATE_/, '');
+}
+
+/** Something that happened while a job ran, for progress displays. */
+export type ProgressEvent =
+  | { type: 'created'; resourceName: string; displayName: string }
+  | { type: 'state'; resourceName: string; state: JobState; previous?: JobState; at: Date }
+  | { type: 'log'; resourceName: string; task: string; line: string; timestamp: string; severity: string };
+
+/** Receives {@link ProgressEvent}s. */
+export type ProgressListener = (event: ProgressEvent) => void;

@@ -1,0 +1,145 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Server } from '@grpc/grpc-js';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { RequestLog } from './admin/request-log.ts';
+import { registerAdminRoutes } from './admin/routes.ts';
+import { LogStore } from './logging/log-store.ts';
+import { registerLoggingRoutes } from './logging/routes.ts';
+import { CustomJobRunner } from './runtime/custom-job-runner.ts';
+import type { LocalImage } from './runtime/images.ts';
+import { ResourceStore } from './state/resource-store.ts';
+import { ObjectStore, registerStorageRoutes } from './storage/index.ts';
+import { addService, bindServer } from './vertex/grpc-server.ts';
+import { jobServiceHandlers } from './vertex/job-service.ts';
+import { addOperationsService, OperationStore } from './vertex/operations.ts';
+import { protoRoot } from './vertex/protos.ts';
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** Loopback address to listen on (default 127.0.0.1); other addresses are refused. */
+  host?: string;
+  /** Vertex AI gRPC port; 0 (default) picks a free one. */
+  grpcPort?: number;
+  /** Cloud Storage / Logging / admin HTTP port; 0 (default) picks a free one. */
+  httpPort?: number;
+  /** Where state lives; survives restarts. Default: a fresh temporary folder, removed on stop. */
+  dataDir?: string;
+  /** Python for trainers (default TVX_PYTHON, else /usr/bin/python3). */
+  python?: string;
+  /** Local commands for container images, keyed by image URI. */
+  localImages?: Record<string, LocalImage>;
+}
+
+/** A running emulator. */
+export interface RunningEmulator {
+  /** `host:port` of the Vertex AI gRPC server (VERTEX_AI_EMULATOR_HOST). */
+  vertexAddress: string;
+  /** `http://host:port` of Cloud Storage, Cloud Logging and the admin API (STORAGE_EMULATOR_HOST). */
+  httpAddress: string;
+  dataDir: string;
+  /** The variables that point terra-vertex and Google client libraries at this emulator. */
+  env: Record<string, string>;
+  /** Stops the servers and every running job (which ends FAILED, saying why). */
+  stop(): Promise<void>;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/;
+
+/**
+ * Starts the local Vertex AI + Cloud Storage emulator inside this process.
+ *
+ * @example
+ * const emu = await startEmulator();
+ * Object.assign(process.env, emu.env);   // terra-vertex now talks to it
+ * await emu.stop();
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK.test(host))
+    throw new Error(`host ${host} is not a loopback address: the emulator listens on 127.0.0.1 or ::1 only.`);
+  const ownsDataDir = !options.dataDir;
+  const dataDir = resolve(options.dataDir ?? mkdtempSync(join(tmpdir(), 'tvx-emulator-')));
+  mkdirSync(dataDir, { recursive: true });
+  protoRoot();
+
+  const requestLog = new RequestLog();
+  const logs = new LogStore(dataDir);
+  const gcsRoot = join(dataDir, 'gcs');
+  const objects = new ObjectStore(gcsRoot);
+  const jobs = new ResourceStore(dataDir, 'customJobs');
+  const ops = new OperationStore(dataDir);
+
+  const http = Fastify({ bodyLimit: 64 * 1024 * 1024 });
+  const grpc = new Server();
+  const env: Record<string, string> = {};
+  const runner = new CustomJobRunner(
+    {
+      dataDir,
+      gcsRoot,
+      python: options.python ?? process.env.TVX_PYTHON ?? '/usr/bin/python3',
+      planner: { localImages: options.localImages ?? {} },
+      emulatorEnv: env,
+      logs,
+    },
+    jobs,
+  );
+  runner.recoverAfterRestart();
+
+  addService(
+    grpc,
+    'google.cloud.aiplatform.v1.JobService',
+    jobServiceHandlers(jobs, runner, ops),
+    requestLog,
+  );
+  addOperationsService(grpc, ops, requestLog);
+  const grpcPort = await bindServer(grpc, host.replace(/^\[|\]$/g, ''), options.grpcPort ?? 0);
+
+  logHttpCalls(http, requestLog);
+  registerStorageRoutes(http, objects);
+  registerLoggingRoutes(http, logs);
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await runner.stopAll('The emulator was stopped while this job was running; its processes were ended.');
+    await new Promise<void>((r) => grpc.tryShutdown(() => r()));
+    await http.close();
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  const vertexAddress = `${host}:${grpcPort}`;
+  registerAdminRoutes(http, requestLog, {
+    info: () => ({ vertex: vertexAddress, http: httpAddress, dataDir, pid: process.pid }),
+    reset: async () => {
+      await runner.stopAll('The emulator was reset.');
+      jobs.clear();
+      ops.store.clear();
+      requestLog.clear();
+    },
+    shutdown: stop,
+  });
+  await http.listen({ host, port: options.httpPort ?? 0 });
+  const httpPort = (http.server.address() as { port: number }).port;
+  const httpAddress = `http://${host.includes(':') ? `[${host}]` : host}:${httpPort}`;
+  Object.assign(env, {
+    VERTEX_AI_EMULATOR_HOST: vertexAddress,
+    STORAGE_EMULATOR_HOST: httpAddress,
+  });
+  return { vertexAddress, httpAddress, dataDir, env: { ...env }, stop };
+}
+
+function logHttpCalls(app: FastifyInstance, log: RequestLog): void {
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.url.startsWith('/_emulator/')) return;
+    const body = req.body;
+    const request = Buffer.isBuffer(body) ? { bytes: body.length } : (body ?? null);
+    log.record({
+      transport: 'http',
+      method: `${req.method} ${req.url}`,
+      request,
+      status: String(reply.statusCode),
+      durationMs: reply.elapsedTime,
+    });
+  });
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything terra-vertex needs on a fresh Debian machine: the Python packages trainers run on
+# (Debian's, never pip), then the npm workspace (which brings Node 22 as the `node` devDependency), then
+# builds the packages. Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+DEBIAN_PACKAGES=(python3 python3-pip python3-setuptools python3-sklearn python3-numpy)
+missing=()
+for p in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> Installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+echo "==> Installing npm packages"
+if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
+  echo "    (node_modules is up to date)"
+else
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+echo "==> Building"
+npx nx run-many -t build --outputStyle=static

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+/** Shared Vitest settings: resolve workspace packages to their TypeScript sources. */
+export default defineConfig({
+  resolve: { conditions: ['@terra-vertex/source'] },
+  ssr: { resolve: { conditions: ['@terra-vertex/source'] } },
+  test: {
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
