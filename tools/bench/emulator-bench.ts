@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closeClients, CustomJob, init, jobServiceClient, resolveConfig } from '@terra-vertex/core';
+import { CustomJob, closeClients, init, jobServiceClient, resolveConfig } from '@terra-vertex/core';
 import { ms, summarize } from './stats.ts';
 
 const quick = process.argv.includes('--quick');
@@ -21,11 +21,31 @@ const IMAGE = 'local/bench-hello:1';
 
 async function startEmulatorProcess(): Promise<{ child: ChildProcess; env: Record<string, string> }> {
   const images = join(work, 'images.json');
-  writeFileSync(images, JSON.stringify({ [IMAGE]: { command: [PY, '-c', "print('trainer started', flush=True)"] } }));
+  writeFileSync(
+    images,
+    JSON.stringify({ [IMAGE]: { command: [PY, '-c', "print('trainer started', flush=True)"] } }),
+  );
   const child = spawn(
     process.execPath,
-    [join(root, 'packages/cli/bin/tvx.js'), '--json', 'emulator', 'start', '--foreground', '--data-dir', join(work, 'data'), '--grpc-port', '0', '--http-port', '0', '--image-map', images],
-    { env: { ...process.env, TVX_EMULATOR_STATE: join(work, 'state.json') }, stdio: ['ignore', 'pipe', 'inherit'] },
+    [
+      join(root, 'packages/cli/bin/tvx.js'),
+      '--json',
+      'emulator',
+      'start',
+      '--foreground',
+      '--data-dir',
+      join(work, 'data'),
+      '--grpc-port',
+      '0',
+      '--http-port',
+      '0',
+      '--image-map',
+      images,
+    ],
+    {
+      env: { ...process.env, TVX_EMULATOR_STATE: join(work, 'state.json') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
   );
   let out = '';
   for await (const chunk of child.stdout!) {
@@ -68,7 +88,10 @@ async function roundTrips(jobName: string, address: string) {
   const raw: number[] = [];
   for (let i = 0; i < 200; i++) await (i % 2 ? gapicGet() : bareGet()); // warm-up
   for (let r = 0; r < rounds; r++) {
-    for (const [fn, into] of [[gapicGet, gapic], [bareGet, raw]] as const) {
+    for (const [fn, into] of [
+      [gapicGet, gapic],
+      [bareGet, raw],
+    ] as const) {
       for (let i = 0; i < batch; i++) {
         const t = performance.now();
         await fn();
@@ -84,7 +107,10 @@ async function createToStart(): Promise<{ emulator: number[]; direct: number[] }
   const emulator: number[] = [];
   const direct: number[] = [];
   for (let i = 0; i < (quick ? 3 : 10); i++) {
-    const job = new CustomJob({ displayName: `bench-start-${i}`, workerPoolSpecs: [{ containerSpec: { imageUri: IMAGE } }] });
+    const job = new CustomJob({
+      displayName: `bench-start-${i}`,
+      workerPoolSpecs: [{ containerSpec: { imageUri: IMAGE } }],
+    });
     const t0 = Date.now();
     await job.run();
     const first = (await job.logs()).find((l) => l.task === 'workerpool0-0');
@@ -101,7 +127,11 @@ function coldStarts(env: Record<string, string>) {
   const ours = `const t=performance.now();const c=await import('@terra-vertex/core');await c.CustomJob.list();console.log(performance.now()-t);process.exit(0)`;
   const theirs = `const t=performance.now();await import('@google-cloud/aiplatform');console.log(performance.now()-t);process.exit(0)`;
   const run = (code: string) => {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: join(root, 'tools'), env: { ...process.env, ...env }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: join(root, 'tools'),
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(r.stderr);
     return Number(r.stdout.trim());
   };
@@ -125,9 +155,15 @@ try {
   const s = { emu: summarize(start.emulator), direct: summarize(start.direct) };
   console.log('\n| measurement | terra-vertex | baseline (same run) | ratio |');
   console.log('| --- | --- | --- | --- |');
-  console.log(`| GetCustomJob round trip, median (p90 / p99), ${rt.gapic.n} calls each | official client ${ms(rt.gapic.median)} (${ms(rt.gapic.p90)} / ${ms(rt.gapic.p99)}) | bare grpc-js ${ms(rt.raw.median)} (${ms(rt.raw.p90)} / ${ms(rt.raw.p99)}) | ${(rt.gapic.median / rt.raw.median).toFixed(2)}× |`);
-  console.log(`| create → first trainer output, median of ${s.emu.n} | emulator job ${ms(s.emu.median)} | spawning the same Python directly ${ms(s.direct.median)} | ${(s.emu.median / s.direct.median).toFixed(2)}× |`);
-  console.log(`| cold start, median of ${cold.ours.n} fresh processes | import @terra-vertex/core + first call ${ms(cold.ours.median)} | import @google-cloud/aiplatform alone ${ms(cold.aiplatform.median)} | ${(cold.ours.median / cold.aiplatform.median).toFixed(2)}× |`);
+  console.log(
+    `| GetCustomJob round trip, median (p90 / p99), ${rt.gapic.n} calls each | official client ${ms(rt.gapic.median)} (${ms(rt.gapic.p90)} / ${ms(rt.gapic.p99)}) | bare grpc-js ${ms(rt.raw.median)} (${ms(rt.raw.p90)} / ${ms(rt.raw.p99)}) | ${(rt.gapic.median / rt.raw.median).toFixed(2)}× |`,
+  );
+  console.log(
+    `| create → first trainer output, median of ${s.emu.n} | emulator job ${ms(s.emu.median)} | spawning the same Python directly ${ms(s.direct.median)} | ${(s.emu.median / s.direct.median).toFixed(2)}× |`,
+  );
+  console.log(
+    `| cold start, median of ${cold.ours.n} fresh processes | import @terra-vertex/core + first call ${ms(cold.ours.median)} | import @google-cloud/aiplatform alone ${ms(cold.aiplatform.median)} | ${(cold.ours.median / cold.aiplatform.median).toFixed(2)}× |`,
+  );
 } finally {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));

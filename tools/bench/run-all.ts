@@ -5,6 +5,10 @@ import { fileURLToPath } from 'node:url';
 const benches = ['emulator-bench.ts'];
 for (const b of benches) {
   console.log(`\n## ${b}`);
-  const r = spawnSync(process.execPath, [fileURLToPath(new URL(b, import.meta.url)), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    [fileURLToPath(new URL(b, import.meta.url)), ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -177,7 +177,17 @@ export async function resolveConfig(
   if (opts.encryptionSpecKeyName) resolved.encryptionSpecKeyName = opts.encryptionSpecKeyName;
   if (emulator) resolved.emulator = emulator;
   if (terraUser) resolved.terraUser = terraUser;
+  for (const notice of notices) warnOnce(notice);
   return resolved;
+}
+
+const warned = new Set<string>();
+
+/** Shows each notice once per process (notebooks and the CLI print Node warnings on stderr). */
+function warnOnce(notice: string): void {
+  if (warned.has(notice)) return;
+  warned.add(notice);
+  process.emitWarning(notice, { type: 'TerraVertexNotice' });
 }
 
 /** The staging bucket, or the Python SDK's error when there is none. */

@@ -91,8 +91,9 @@ export function jobServiceHandlers(
         };
         for (const out of ['startTime', 'endTime', 'error', 'webAccessUris']) delete created[out];
         jobs.put(created);
+        const response = structuredClone(created);
         runner.start(created.name as string);
-        return created;
+        return response;
       },
     },
     GetCustomJob: (req) => find(req.name as string),
