@@ -29,7 +29,6 @@ export {
   CustomJob,
   type CustomJobOptions,
   type CustomJobRunOptions,
-  localTimestamp,
   type WaitOptions,
 } from './jobs/custom-job.ts';
 export {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from './errors.ts';
+import { fieldOf } from '../test/field-of.ts';
 import { fullResourceName, parseResourceName } from './resource-names.ts';
 import {
   normalizeStagingBucket,
@@ -8,16 +8,6 @@ import {
   validateLocation,
   validateProject,
 } from './validation.ts';
-
-function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return (err as ValidationError).field;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('validation', () => {
   it('accepts Vertex regions and rejects others, naming the field and close matches', () => {

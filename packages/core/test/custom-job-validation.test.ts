@@ -9,6 +9,7 @@ import {
   resolveConfig,
   ValidationError,
 } from '../src/index.ts';
+import { fieldOf } from './field-of.ts';
 import { stopEmulator, useEmulator } from './helpers.ts';
 
 const pkg = {
@@ -17,16 +18,6 @@ const pkg = {
   pythonModule: 'trainer.task',
 };
 const valid: CustomJobOptions = { displayName: 'ok', workerPoolSpecs: [{ pythonPackageSpec: pkg }] };
-
-function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return (err as ValidationError).field;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('CustomJob input validation (before anything is sent)', () => {
   it.each([

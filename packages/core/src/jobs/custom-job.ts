@@ -8,8 +8,9 @@ import { fullResourceName, locationPath, parseResourceName } from '../resource-n
 import { ensureBucket, parseGcsUri } from '../storage/gcs.ts';
 import { validateDisplayName, validateLabels } from '../validation.ts';
 import { backoff, sleep } from './backoff.ts';
+import { buildCustomJobRequest, type CustomJobRequest } from './custom-job-request.ts';
 import { isTerminalState, type JobState, type ProgressEvent, type ProgressListener } from './job-state.ts';
-import { buildScheduling, type SchedulingOptions } from './scheduling.ts';
+import type { SchedulingOptions } from './scheduling.ts';
 import { buildWorkerPoolSpecs, type WorkerPoolSpec } from './worker-pool.ts';
 
 type ICustomJob = protos.google.cloud.aiplatform.v1.ICustomJob;
@@ -153,42 +154,8 @@ export class CustomJob extends EventEmitter<CustomJobEvents> {
   }
 
   /** The request this job sends on `run()`, without sending it (`--dry-run`, conformance tests). */
-  async buildRequest(
-    run: CustomJobRunOptions = {},
-  ): Promise<{ parent: string; customJob: Record<string, unknown> }> {
-    const config = await this.config();
-    const o = this.requireOptions();
-    const staging = requireStagingBucket(config, 'CustomJob');
-    const jobSpec: Record<string, unknown> = {
-      workerPoolSpecs: buildWorkerPoolSpecs(o.workerPoolSpecs),
-      baseOutputDirectory: {
-        outputUriPrefix: o.baseOutputDir ?? `${staging}/aiplatform-custom-job-${localTimestamp()}`,
-      },
-    };
-    const scheduling = buildScheduling(run);
-    if (scheduling) jobSpec.scheduling = scheduling;
-    const serviceAccount = run.serviceAccount ?? config.serviceAccount;
-    if (serviceAccount) jobSpec.serviceAccount = serviceAccount;
-    const network = run.network ?? config.network;
-    if (network) jobSpec.network = network;
-    if (run.enableWebAccess) jobSpec.enableWebAccess = true;
-    if (run.tensorboard)
-      jobSpec.tensorboard = fullResourceName(
-        run.tensorboard,
-        'tensorboards',
-        config.project,
-        config.location,
-        'tensorboard',
-      );
-    if (o.persistentResourceId) jobSpec.persistentResourceId = o.persistentResourceId;
-    const customJob: Record<string, unknown> = {
-      displayName: o.displayName ?? `CustomJob ${localTimestamp(' ')}`,
-      jobSpec,
-    };
-    if (o.labels && Object.keys(o.labels).length) customJob.labels = o.labels;
-    const kms = o.encryptionSpecKeyName ?? config.encryptionSpecKeyName;
-    if (kms) customJob.encryptionSpec = { kmsKeyName: kms };
-    return { parent: locationPath(config.project, config.location), customJob };
+  async buildRequest(run: CustomJobRunOptions = {}): Promise<CustomJobRequest> {
+    return buildCustomJobRequest(this.requireOptions(), run, await this.config());
   }
 
   /** Submits the job. With `sync` (default) it resolves when the job has ended and throws if it failed. */
@@ -357,13 +324,4 @@ function locationFromName<T extends { location?: string; project?: string }>(
   if (!nameOrId.startsWith('projects/')) return options;
   const { project, location } = parseResourceName(nameOrId, 'customJobs', 'customJob');
   return { ...options, project: options.project ?? project, location: options.location ?? location };
-}
-
-/** Local time in the Python SDK's `isoformat(sep, timespec='milliseconds')` form. */
-export function localTimestamp(sep = '-', now = new Date()): string {
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return (
-    `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}${sep}` +
-    `${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}.${p(now.getMilliseconds(), 3)}`
-  );
 }
