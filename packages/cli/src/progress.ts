@@ -29,6 +29,7 @@ export function progressDisplay(opts: { json?: boolean; logs?: boolean }): {
         if (spinner) spinner.text = text;
         else say(`state: ${text}`);
       } else if (e.type === 'log' && opts.logs !== false) say(`[${e.task}] ${e.line}`);
+      else if (e.type === 'notice') say(`note: ${e.message}`);
     },
     stop: () => spinner?.stop(),
   };

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,25 @@ function processesOfJob(jobId: string): number[] {
     .map(Number);
 }
 
-const startArgs = ['emulator', 'start', '--data-dir', dataDir, '--grpc-port', '0', '--http-port', '0'];
+const imageMap = join(work, 'images.json');
+writeFileSync(
+  imageMap,
+  JSON.stringify({
+    'local/hello:1': { command: ['/usr/bin/python3', '-c', 'import sys; print("hello", *sys.argv[1:])'] },
+  }),
+);
+const startArgs = [
+  'emulator',
+  'start',
+  '--data-dir',
+  dataDir,
+  '--grpc-port',
+  '0',
+  '--http-port',
+  '0',
+  '--image-map',
+  imageMap,
+];
 
 describe('tvx', () => {
   beforeAll(() => {
@@ -90,6 +108,20 @@ describe('tvx', () => {
     expect(described.stdout).toMatch(/State:\s+SUCCEEDED/);
     expect(described.stdout).toContain('python -m trainer.task');
     expect(tvx(['jobs', 'logs', job.name]).stdout).toMatch(/\[workerpool0-0\] accuracy=/);
+  });
+
+  it('runs a container image mapped to a local command', () => {
+    const job = json<{ name: string; state: string }>([
+      'train',
+      'custom-job',
+      '--container-image',
+      'local/hello:1',
+      '--',
+      'from',
+      'a container',
+    ]);
+    expect(job.state).toBe('JOB_STATE_SUCCEEDED');
+    expect(tvx(['jobs', 'logs', job.name]).stdout).toContain('[workerpool0-0] hello from a container');
   });
 
   it('exits 1 when the job fails, with its error', () => {

@@ -69,10 +69,17 @@ export async function postGoogleJson<T>(
   body: unknown,
 ): Promise<T> {
   if (config.emulator) {
-    const res = await fetch(`${config.emulator.http}${path}`, {
+    const url = `${config.emulator.http}${path}`;
+    const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
+    }).catch((err: Error & { cause?: { code?: string } }) => {
+      const why = err.cause?.code ?? err.message;
+      throw Object.assign(new Error(`cannot reach the emulator at ${url} (${why})`), {
+        code: 14,
+        details: `cannot reach the emulator at ${url} (${why})`,
+      });
     });
     const text = await res.text();
     if (!res.ok) throw restError(res.status, text, path);

@@ -119,6 +119,21 @@ describe('CustomJob on the emulator, through the official client', () => {
     await job.wait();
   });
 
+  it('keeps waiting when the logs cannot be read, saying why once', async () => {
+    const job = sklearnJob([], 'no-logs');
+    await job.run({ sync: false });
+    const blind = await CustomJob.get(job.resourceName, {
+      emulator: { vertex: emu.vertexAddress, http: 'http://127.0.0.1:9' },
+    });
+    const notices: string[] = [];
+    await blind.wait({ onProgress: (e) => e.type === 'notice' && notices.push(e.message) });
+    expect(blind.state).toBe('JOB_STATE_SUCCEEDED');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(
+      /Not following logs any more: .*UNAVAILABLE: cannot reach the emulator at http:\/\/127\.0\.0\.1:9/,
+    );
+  });
+
   it('deletes an ended job', async () => {
     const [job] = await CustomJob.list({ filter: 'display_name="too-slow"' });
     await job!.delete();

@@ -207,14 +207,14 @@ export class CustomJob extends EventEmitter<CustomJobEvents> {
    */
   async wait(options: WaitOptions = {}): Promise<this> {
     const config = await this.config();
-    const follow =
+    let follow =
       options.followLogs ?? (options.onProgress !== undefined || this.listenerCount('progress') > 0);
     const cursor = new LogCursor();
     const delays = backoff(config.emulator ? 200 : 2000, config.emulator ? 2000 : 30_000);
     let previous: JobState | undefined;
     for (;;) {
       await this.refresh();
-      if (follow) await this.pumpLogs(config, cursor, options.onProgress);
+      if (follow) follow = await this.pumpLogs(config, cursor, options.onProgress);
       if (this.state !== previous) {
         this.emitProgress(
           { type: 'state', resourceName: this.resourceName, state: this.state, previous, at: new Date() },
@@ -263,13 +263,24 @@ export class CustomJob extends EventEmitter<CustomJobEvents> {
     return readJobLogs(config, project, this.id, { after: options.after, maxLines: options.tail });
   }
 
+  /**
+   * Emits new log lines. Returns false when logs cannot be read (e.g. no permission on Cloud Logging): the
+   * reason is emitted as a `notice` and waiting goes on without logs, since the job itself is unaffected.
+   */
   private async pumpLogs(
     config: ResolvedConfig,
     cursor: LogCursor,
     listener?: ProgressListener,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const { project } = parseResourceName(this.requireName(), 'customJobs');
-    const lines = cursor.take(await readJobLogs(config, project, this.id, { after: cursor.after }));
+    let lines: LogLine[];
+    try {
+      lines = cursor.take(await readJobLogs(config, project, this.id, { after: cursor.after }));
+    } catch (err) {
+      const message = `Not following logs any more: ${(err as Error).message}`;
+      this.emitProgress({ type: 'notice', resourceName: this.resourceName, message }, listener);
+      return false;
+    }
     for (const l of lines) {
       this.emitProgress(
         {
@@ -283,6 +294,7 @@ export class CustomJob extends EventEmitter<CustomJobEvents> {
         listener,
       );
     }
+    return true;
   }
 
   private emitProgress(event: ProgressEvent, listener?: ProgressListener): void {

@@ -36,7 +36,8 @@ export function shortState(state: string | null | undefined): string {
 export type ProgressEvent =
   | { type: 'created'; resourceName: string; displayName: string }
   | { type: 'state'; resourceName: string; state: JobState; previous?: JobState; at: Date }
-  | { type: 'log'; resourceName: string; task: string; line: string; timestamp: string; severity: string };
+  | { type: 'log'; resourceName: string; task: string; line: string; timestamp: string; severity: string }
+  | { type: 'notice'; resourceName: string; message: string };
 
 /** Receives {@link ProgressEvent}s. */
 export type ProgressListener = (event: ProgressEvent) => void;
