@@ -110,6 +110,34 @@ describe('tvx', () => {
     expect(tvx(['jobs', 'logs', job.name]).stdout).toMatch(/\[workerpool0-0\] accuracy=/);
   });
 
+  it('prints the exact request with --dry-run and sends nothing', () => {
+    const before = json<unknown[]>(['jobs', 'list']).length;
+    const request = json<{
+      parent: string;
+      customJob: {
+        jobSpec: { workerPoolSpecs: { pythonPackageSpec: { args: string[]; packageUris: string[] } }[] };
+      };
+    }>([
+      'train',
+      'custom-job',
+      '--package-dir',
+      trainer,
+      '--module',
+      'trainer.task',
+      '--dry-run',
+      '--',
+      '--C',
+      '3',
+    ]);
+    expect(request.parent).toBe('projects/demo-terra-vertex/locations/us-central1');
+    const spec = request.customJob.jobSpec.workerPoolSpecs[0]!.pythonPackageSpec;
+    expect(spec.args).toEqual(['--C', '3']);
+    expect(spec.packageUris[0]).toMatch(
+      /^gs:\/\/demo-terra-vertex-staging\/packages\/\d+\/sklearn-iris-trainer-0\.1\.tar\.gz$/,
+    );
+    expect(json<unknown[]>(['jobs', 'list'])).toHaveLength(before);
+  });
+
   it('runs a container image mapped to a local command', () => {
     const job = json<{ name: string; state: string }>([
       'train',

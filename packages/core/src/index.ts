@@ -51,6 +51,7 @@ export {
 } from './jobs/worker-pool.ts';
 export { LogCursor, type LogLine, readJobLogs } from './logs.ts';
 export { DEFAULT_LOCATION, SUPPORTED_REGIONS, vertexApiHost } from './regions.ts';
+export { toReadableJson } from './resource-json.ts';
 export { fullResourceName, locationPath, parseResourceName, type ResourceName } from './resource-names.ts';
 export * from './storage/gcs.ts';
 export {

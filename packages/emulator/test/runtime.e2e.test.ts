@@ -137,12 +137,42 @@ describe('emulator runtime, driven by the official JobServiceClient', () => {
     expect(alive(outputs(base, 'workerpool0-0').pid)).toBe(false);
   });
 
+  it('says in the job log that accelerators run on CPU locally', async () => {
+    const gpuPool = {
+      ...pool(1),
+      machineSpec: {
+        machineType: 'n1-standard-4',
+        acceleratorType: 'NVIDIA_TESLA_T4' as const,
+        acceleratorCount: 1,
+      },
+    };
+    const [created] = await jobs.createCustomJob({
+      parent,
+      customJob: {
+        displayName: 'gpu',
+        jobSpec: { workerPoolSpecs: [gpuPool], baseOutputDirectory: { outputUriPrefix: 'gs://bkt/gpu' } },
+      },
+    });
+    expect((await waitForEnd(jobs, created.name!)).state).toBe('JOB_STATE_SUCCEEDED');
+    const res = await fetch(`${emu.httpAddress}/v2/entries:list`, {
+      method: 'POST',
+      body: JSON.stringify({
+        filter: `resource.type="ml_job" AND resource.labels.job_id="${created.name!.split('/').pop()}" AND severity>=WARNING`,
+      }),
+      headers: { 'content-type': 'application/json' },
+    });
+    const { entries } = (await res.json()) as { entries: { textPayload: string; severity: string }[] };
+    expect(entries.map((e) => e.textPayload)).toEqual([
+      'workerPoolSpecs[0] asks for 1 × NVIDIA_TESLA_T4: the emulator has no accelerators, so its replicas run on CPU.',
+    ]);
+  });
+
   it('records every call with its body on the admin API', async () => {
     const res = await fetch(`${emu.httpAddress}/_emulator/v1/requests?method=JobService/CreateCustomJob`);
     const { requests } = (await res.json()) as {
       requests: { request: { customJob: { displayName: string } } }[];
     };
-    expect(requests.map((r) => r.request.customJob.displayName)).toEqual(['dist', 'one-fails']);
+    expect(requests.map((r) => r.request.customJob.displayName)).toEqual(['dist', 'one-fails', 'gpu']);
   });
 
   it('answers UNIMPLEMENTED by name for what it does not serve yet', async () => {
@@ -182,6 +212,6 @@ describe('emulator runtime, driven by the official JobServiceClient', () => {
     expect(after.state).toBe('JOB_STATE_FAILED');
     expect(after.error?.message).toMatch(/emulator was stopped while this job was running/);
     const [all] = await jobs.listCustomJobs({ parent });
-    expect(all.map((j) => j.displayName).sort()).toEqual(['dist', 'interrupted', 'one-fails']);
+    expect(all.map((j) => j.displayName).sort()).toEqual(['dist', 'gpu', 'interrupted', 'one-fails']);
   });
 });

@@ -5,23 +5,27 @@ import { progressDisplay } from '../progress.ts';
 
 type Globals = () => GlobalOptions;
 
-function summary(job: CustomJob) {
-  const r = job.gcaResource ?? {};
+interface JobSummary {
+  name: string;
+  displayName: string;
+  state: string;
+  createTime?: string;
+  startTime?: string;
+  endTime?: string;
+  error?: { code?: number; message?: string };
+}
+
+function summary(job: CustomJob): JobSummary {
+  const r = job.toJSON() as Partial<JobSummary>;
   return {
     name: job.resourceName,
     displayName: job.displayName,
     state: job.state,
-    createTime: timestamp(r.createTime),
-    startTime: timestamp(r.startTime),
-    endTime: timestamp(r.endTime),
-    error: job.error,
+    createTime: r.createTime,
+    startTime: r.startTime,
+    endTime: r.endTime,
+    error: r.error,
   };
-}
-
-function timestamp(t: unknown): string | undefined {
-  const ts = t as { seconds?: string | number; nanos?: number } | null | undefined;
-  if (!ts?.seconds) return undefined;
-  return new Date(Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString();
 }
 
 function formatLine(l: LogLine): string {
@@ -61,7 +65,7 @@ export function registerJobs(program: Command, globals: Globals): void {
     .action(async (name: string) => {
       const g = globals();
       const job = await CustomJob.get(name, { project: g.project, location: g.location });
-      print(g, job.gcaResource, () => {
+      print(g, job.toJSON(), () => {
         const s = summary(job);
         const pools = job.gcaResource?.jobSpec?.workerPoolSpecs ?? [];
         return [

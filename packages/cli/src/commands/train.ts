@@ -27,6 +27,7 @@ interface TrainOptions {
   timeout?: number;
   serviceAccount?: string;
   wait: boolean;
+  dryRun?: boolean;
   logs: boolean;
 }
 
@@ -77,6 +78,7 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
     .option('--base-output-dir <gs-uri>', 'where AIP_MODEL_DIR and friends point')
     .option('--timeout <seconds>', 'stop the job after this long', (v) => Number.parseInt(v, 10))
     .option('--service-account <email>', 'service account the job runs as')
+    .option('--dry-run', 'print the exact CreateCustomJob request without sending it (nothing is uploaded)')
     .option('--no-wait', 'return once the job is created')
     .option('--no-logs', 'do not print log lines while waiting')
     .addOption(new Option('--sync', 'alias of the default (wait)').hideHelp())
@@ -101,7 +103,7 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
           );
         }
         const uris = [...(o.packageUri ?? [])];
-        if (o.packageDir) uris.unshift(await stagePythonPackage(config, o.packageDir));
+        if (o.packageDir) uris.unshift(await stagePythonPackage(config, o.packageDir, { dryRun: o.dryRun }));
         if (uris.length === 0) {
           throw new ValidationError(
             '--package-dir',
@@ -129,6 +131,11 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
         project: g.project,
         location: g.location,
       });
+      if (o.dryRun) {
+        const request = await job.buildRequest({ timeout: o.timeout, serviceAccount: o.serviceAccount });
+        print(g, request, () => JSON.stringify(request, null, 2));
+        return;
+      }
       const display = progressDisplay({ json: g.json, logs: o.logs });
       try {
         await job.run({

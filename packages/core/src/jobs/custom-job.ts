@@ -4,6 +4,7 @@ import { type InitOptions, type ResolvedConfig, requireStagingBucket, resolveCon
 import { jobServiceClient, storageClient } from '../connection.ts';
 import { JobFailedError, toApiError, ValidationError } from '../errors.ts';
 import { LogCursor, type LogLine, readJobLogs } from '../logs.ts';
+import { toReadableJson } from '../resource-json.ts';
 import { fullResourceName, locationPath, parseResourceName } from '../resource-names.ts';
 import { ensureBucket, parseGcsUri } from '../storage/gcs.ts';
 import { validateDisplayName, validateLabels } from '../validation.ts';
@@ -146,6 +147,11 @@ export class CustomJob extends EventEmitter<CustomJobEvents> {
   get error(): { code: number; message: string } | undefined {
     const e = this.resource?.error;
     return e?.message || e?.code ? { code: e.code ?? 0, message: e.message ?? '' } : undefined;
+  }
+
+  /** The job as readable JSON: RFC 3339 times, `"3600s"` durations, no empty defaults (for display and `--json`). */
+  toJSON(): Record<string, unknown> {
+    return (toReadableJson(this.resource ?? {}) as Record<string, unknown> | undefined) ?? {};
   }
 
   /** The job as the server last reported it. */

@@ -45,10 +45,18 @@ export async function buildSourceDistribution(dir: string, python = localPython(
   return join(out, built[0]!);
 }
 
-/** Builds a package folder and uploads it under `<staging>/packages/`; returns its gs:// URI. */
-export async function stagePythonPackage(config: ResolvedConfig, dir: string): Promise<string> {
+/**
+ * Builds a package folder and uploads it under `<staging>/packages/`; returns its gs:// URI. With
+ * `dryRun` the package is built (so errors show) but not uploaded.
+ */
+export async function stagePythonPackage(
+  config: ResolvedConfig,
+  dir: string,
+  options: { dryRun?: boolean } = {},
+): Promise<string> {
   const sdist = await buildSourceDistribution(dir);
   const staging = requireStagingBucket(config, 'a Python package upload');
+  if (options.dryRun) return `${staging}/packages/${Date.now()}/${basename(sdist)}`;
   const storage = await storageClient(config);
   if (config.emulator) await ensureBucket(storage, parseGcsUri(staging).bucket);
   const uri = `${staging}/packages/${Date.now()}/${basename(sdist)}`;

@@ -114,6 +114,15 @@ export class CustomJobRunner {
 
     this.update(name, { state: 'JOB_STATE_PENDING' });
     log('Waiting for job to be provisioned.');
+    for (const [i, pool] of pools.entries()) {
+      const machine = pool.machineSpec as Json | undefined;
+      if (machine?.acceleratorType) {
+        log(
+          `workerPoolSpecs[${i}] asks for ${machine.acceleratorCount} × ${machine.acceleratorType}: the emulator has no accelerators, so its replicas run on CPU.`,
+          'WARNING',
+        );
+      }
+    }
     const plans: (PoolPlan | undefined)[] = [];
     for (const [i, pool] of pools.entries()) {
       if (!pool.pythonPackageSpec && !pool.containerSpec) {
