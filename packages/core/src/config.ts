@@ -1,5 +1,5 @@
 import type { GoogleAuthOptions } from 'google-auth-library';
-import { ConfigurationError } from './errors.ts';
+import { ConfigurationError, ValidationError } from './errors.ts';
 import { DEFAULT_LOCATION } from './regions.ts';
 import { normalizeStagingBucket, validateLocation, validateProject } from './validation.ts';
 
@@ -29,7 +29,13 @@ export interface InitOptions {
   encryptionSpecKeyName?: string;
   /** Use the local emulator at this address (or `false` to force the cloud even if env vars are set). */
   emulator?: EmulatorAddress | false;
+  /** Vertex AI transport: `grpc` (default) or `rest` (HTTP/JSON, for networks that block HTTP/2). */
+  apiTransport?: ApiTransport;
 }
+
+/** The two transports the Vertex AI clients speak, as in the Python SDK's `init(api_transport=…)`. */
+export type ApiTransport = 'grpc' | 'rest';
+const TRANSPORTS: readonly ApiTransport[] = ['grpc', 'rest'];
 
 /** Where a resolved setting came from, so notebooks can explain themselves. */
 export type SettingSource =
@@ -52,6 +58,7 @@ export interface ResolvedConfig {
   network?: string;
   encryptionSpecKeyName?: string;
   emulator?: EmulatorAddress;
+  apiTransport: ApiTransport;
   /** The Terra user, when running in a Terra cloud environment (`OWNER_EMAIL`). */
   terraUser?: string;
   /** Things the user should know (e.g. that the Terra workspace project was used). */
@@ -66,6 +73,7 @@ let globalOptions: InitOptions = {};
 
 /** Sets defaults for every later call, like `aiplatform.init()`: only the keys given are replaced. */
 export function init(options: InitOptions = {}): void {
+  if (options.apiTransport !== undefined) validateTransport(options.apiTransport);
   if (options.location !== undefined) validateLocation(options.location);
   if (options.project !== undefined) validateProject(options.project);
   if (options.stagingBucket !== undefined) normalizeStagingBucket(options.stagingBucket);
@@ -166,7 +174,8 @@ export async function resolveConfig(
         "can only read it if that project's service agent has access; a bucket in your project is simpler: init({ stagingBucket: 'gs://…' }).",
     );
   }
-  const resolved: ResolvedConfig = { project, projectSource, location, notices };
+  const apiTransport = validateTransport(opts.apiTransport ?? 'grpc');
+  const resolved: ResolvedConfig = { project, projectSource, location, apiTransport, notices };
   if (stagingBucket) {
     resolved.stagingBucket = normalizeStagingBucket(stagingBucket);
     resolved.stagingBucketSource = stagingBucketSource;
@@ -188,6 +197,15 @@ function warnOnce(notice: string): void {
   if (warned.has(notice)) return;
   warned.add(notice);
   process.emitWarning(notice, { type: 'TerraVertexNotice' });
+}
+
+function validateTransport(t: string): ApiTransport {
+  if ((TRANSPORTS as readonly string[]).includes(t)) return t as ApiTransport;
+  throw new ValidationError(
+    'apiTransport',
+    `${JSON.stringify(t)} is not a valid transport type`,
+    `Valid transport types: ['grpc', 'rest'].`,
+  );
 }
 
 /** The staging bucket, or the Python SDK's error when there is none. */

@@ -23,6 +23,18 @@ function cached<T>(key: string, make: () => Promise<T>): Promise<T> {
 
 /** Client options for any v1 Vertex AI GAPIC client. */
 export async function vertexClientOptions(config: ResolvedConfig): Promise<ClientOptions> {
+  if (config.emulator && config.apiTransport === 'rest') {
+    const { GoogleAuth } = await import('google-gax');
+    const url = new URL(config.emulator.http);
+    return {
+      apiEndpoint: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port || 80),
+      protocol: 'http',
+      fallback: true,
+      auth: new GoogleAuth({ authClient: await localFetchClient() }),
+      projectId: config.project,
+    } as ClientOptions;
+  }
   if (config.emulator) {
     const { grpc, GoogleAuth } = await import('google-gax');
     const { PassThroughClient } = await import('google-auth-library');
@@ -36,7 +48,28 @@ export async function vertexClientOptions(config: ResolvedConfig): Promise<Clien
       projectId: config.project,
     };
   }
-  return { apiEndpoint: vertexApiHost(config.location), projectId: config.project, ...config.credentials };
+  const rest = config.apiTransport === 'rest' ? { fallback: true } : {};
+  return {
+    apiEndpoint: vertexApiHost(config.location),
+    projectId: config.project,
+    ...rest,
+    ...config.credentials,
+  } as ClientOptions;
+}
+
+/**
+ * A credential-less auth client whose `fetch` is the platform's: with it, REST errors from the emulator
+ * reach gax as HTTP responses it maps to gRPC codes (with gaxios underneath they surface as raw
+ * GaxiosErrors instead).
+ */
+async function localFetchClient() {
+  const { PassThroughClient } = await import('google-auth-library');
+  class LocalFetchClient extends PassThroughClient {
+    override fetch = ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args)) as InstanceType<
+      typeof PassThroughClient
+    >['fetch'];
+  }
+  return new LocalFetchClient();
 }
 
 /** The JobService client for this configuration's backend and region. */

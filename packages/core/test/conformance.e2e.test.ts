@@ -49,7 +49,7 @@ const RUN_ARGS: Record<string, keyof CustomJobRunOptions | null> = {
   create_request_timeout: null,
 };
 
-describe('conformance with the Python SDK', () => {
+describe.each(['grpc', 'rest'] as const)('conformance with the Python SDK over %s', (transport) => {
   let emu: RunningEmulator;
   beforeAll(async () => {
     emu = await useEmulator();
@@ -74,6 +74,7 @@ describe('conformance with the Python SDK', () => {
     async (_f, c) => {
       const i = c.inputs;
       init({
+        apiTransport: transport,
         project: i.init.project as string,
         location: i.init.location as string,
         stagingBucket: i.init.staging_bucket as string,

@@ -1,7 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Server } from '@grpc/grpc-js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { RequestLog } from './admin/request-log.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
@@ -11,10 +10,12 @@ import { CustomJobRunner } from './runtime/custom-job-runner.ts';
 import type { LocalImage } from './runtime/images.ts';
 import { ResourceStore } from './state/resource-store.ts';
 import { ObjectStore, registerStorageRoutes } from './storage/index.ts';
-import { addService, bindServer } from './vertex/grpc-server.ts';
+import { RpcDispatcher } from './vertex/dispatch.ts';
+import { bindServer, createGrpcServer } from './vertex/grpc-server.ts';
 import { jobServiceHandlers } from './vertex/job-service.ts';
-import { addOperationsService, OperationStore } from './vertex/operations.ts';
+import { OperationStore, operationsHandlers } from './vertex/operations.ts';
 import { protoRoot } from './vertex/protos.ts';
+import { registerRestGateway } from './vertex/rest-gateway.ts';
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -36,7 +37,7 @@ export interface EmulatorOptions {
 export interface RunningEmulator {
   /** `host:port` of the Vertex AI gRPC server (VERTEX_AI_EMULATOR_HOST). */
   vertexAddress: string;
-  /** `http://host:port` of Cloud Storage, Cloud Logging and the admin API (STORAGE_EMULATOR_HOST). */
+  /** `http://host:port` of Cloud Storage, Cloud Logging, Vertex AI REST and the admin API (STORAGE_EMULATOR_HOST). */
   httpAddress: string;
   dataDir: string;
   /** The variables that point terra-vertex and Google client libraries at this emulator. */
@@ -72,7 +73,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const ops = new OperationStore(dataDir);
 
   const http = Fastify({ bodyLimit: 64 * 1024 * 1024 });
-  const grpc = new Server();
   const env: Record<string, string> = {};
   const runner = new CustomJobRunner(
     {
@@ -87,18 +87,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   );
   runner.recoverAfterRestart();
 
-  addService(
-    grpc,
-    'google.cloud.aiplatform.v1.JobService',
-    jobServiceHandlers(jobs, runner, ops),
-    requestLog,
-  );
-  addOperationsService(grpc, ops, requestLog);
+  const dispatcher = new RpcDispatcher(requestLog);
+  dispatcher.register('google.cloud.aiplatform.v1.JobService', jobServiceHandlers(jobs, runner, ops));
+  dispatcher.register('google.longrunning.Operations', operationsHandlers(ops));
+  const grpc = createGrpcServer(dispatcher);
   const grpcPort = await bindServer(grpc, host.replace(/^\[|\]$/g, ''), options.grpcPort ?? 0);
 
   logHttpCalls(http, requestLog);
   registerStorageRoutes(http, objects);
   registerLoggingRoutes(http, logs);
+  registerRestGateway(http, dispatcher);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -131,7 +129,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
 function logHttpCalls(app: FastifyInstance, log: RequestLog): void {
   app.addHook('onResponse', async (req, reply) => {
-    if (req.url.startsWith('/_emulator/')) return;
+    // Vertex REST calls are logged by the dispatcher, in canonical form.
+    if (/^\/(_emulator|v1|ui)\//.test(req.url)) return;
     const body = req.body;
     const request = Buffer.isBuffer(body) ? { bytes: body.length } : (body ?? null);
     log.record({

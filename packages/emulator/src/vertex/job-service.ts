@@ -1,6 +1,6 @@
 import type { CustomJobRunner } from '../runtime/custom-job-runner.ts';
 import type { ResourceStore } from '../state/resource-store.ts';
-import type { ServiceHandlers } from './grpc-server.ts';
+import type { ServiceHandlers } from './dispatch.ts';
 import { newId } from './ids.ts';
 import { matchesFilter, paginate } from './list-filter.ts';
 import type { OperationStore } from './operations.ts';

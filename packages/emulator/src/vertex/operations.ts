@@ -1,7 +1,5 @@
-import type { Server } from '@grpc/grpc-js';
-import type { RequestLog } from '../admin/request-log.ts';
 import { ResourceStore } from '../state/resource-store.ts';
-import { addService } from './grpc-server.ts';
+import type { ServiceHandlers } from './dispatch.ts';
 import { newId } from './ids.ts';
 import type { Json } from './protos.ts';
 import { notFound } from './rpc-error.ts';
@@ -35,25 +33,20 @@ export class OperationStore {
   }
 }
 
-/** Serves `google.longrunning.Operations` on the same server as the Vertex services. */
-export function addOperationsService(server: Server, ops: OperationStore, log: RequestLog): void {
-  addService(
-    server,
-    'google.longrunning.Operations',
-    {
-      GetOperation: (req) => ops.get(req.name as string),
-      WaitOperation: (req) => ops.get(req.name as string),
-      ListOperations: (req) => ({ operations: ops.store.list(`${req.name as string}/`) }),
-      DeleteOperation: (req) => {
-        ops.get(req.name as string);
-        ops.store.delete(req.name as string);
-        return {};
-      },
-      CancelOperation: (req) => {
-        ops.get(req.name as string);
-        return {};
-      },
+/** `google.longrunning.Operations`, served beside the Vertex services. */
+export function operationsHandlers(ops: OperationStore): ServiceHandlers {
+  return {
+    GetOperation: (req) => ops.get(req.name as string),
+    WaitOperation: (req) => ops.get(req.name as string),
+    ListOperations: (req) => ({ operations: ops.store.list(`${req.name as string}/`) }),
+    DeleteOperation: (req) => {
+      ops.get(req.name as string);
+      ops.store.delete(req.name as string);
+      return {};
     },
-    log,
-  );
+    CancelOperation: (req) => {
+      ops.get(req.name as string);
+      return {};
+    },
+  };
 }
