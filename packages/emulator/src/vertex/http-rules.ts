@@ -33,23 +33,23 @@ export function compileTemplate(template: string): { regex: RegExp; fields: stri
   while (i < template.length) {
     const open = template.indexOf('{', i);
     if (open < 0) {
-      source += escape(template.slice(i));
+      source += escapeRegex(template.slice(i));
       break;
     }
-    source += escape(template.slice(i, open));
+    source += escapeRegex(template.slice(i, open));
     const close = template.indexOf('}', open);
     const [field, pattern = '*'] = template.slice(open + 1, close).split('=') as [string, string?];
     fields.push(field);
     source += `(${pattern
       .split('/')
-      .map((seg) => (seg === '**' ? '.+' : seg === '*' ? '[^/]+' : escape(seg)))
+      .map((seg) => (seg === '**' ? '.+' : seg === '*' ? '[^/]+' : escapeRegex(seg)))
       .join('/')})`;
     i = close + 1;
   }
   return { regex: new RegExp(`^${source}$`), fields };
 }
 
-function escape(s: string): string {
+function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

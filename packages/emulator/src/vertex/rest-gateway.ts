@@ -98,7 +98,7 @@ function buildRequest(
   for (const [k, v] of Object.entries(query)) {
     if (!IGNORED_QUERY.has(k)) setPath(request, k, coerce(route.rpc.requestType, k, v));
   }
-  route.fields.forEach((f, i) => setPath(request, f, values[i]));
+  for (const [i, f] of route.fields.entries()) setPath(request, f, values[i]);
   return canonical(route.rpc.requestType, request);
 }
 
