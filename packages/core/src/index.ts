@@ -50,10 +50,34 @@ export {
   type WorkerPoolSpec,
 } from './jobs/worker-pool.ts';
 export { LogCursor, type LogLine, readJobLogs } from './logs.ts';
+export { Model, type ModelUploadOptions } from './models/model.ts';
+export { buildModelSpec, type ModelSpecOptions, type ServingContainerOptions } from './models/model-spec.ts';
 export { DEFAULT_LOCATION, SUPPORTED_REGIONS, vertexApiHost } from './regions.ts';
 export { toReadableJson } from './resource-json.ts';
 export { fullResourceName, locationPath, parseResourceName, type ResourceName } from './resource-names.ts';
 export * from './storage/gcs.ts';
+export {
+  CustomContainerTrainingJob,
+  type CustomContainerTrainingJobOptions,
+  CustomPythonPackageTrainingJob,
+  type CustomPythonPackageTrainingJobOptions,
+  CustomTrainingJob,
+  type CustomTrainingJobOptions,
+} from './training/custom-training-jobs.ts';
+export {
+  packageScript,
+  SCRIPT_MODULE,
+  scriptSetupPy,
+  uploadTrainingPackage,
+} from './training/script-package.ts';
+export { CUSTOM_TASK_DEFINITION, type TrainingRunResources } from './training/task-inputs.ts';
+export {
+  type ModelServingOptions,
+  TrainingFailedError,
+  TrainingJob,
+  type TrainingJobOptions,
+  type TrainingRunOptions,
+} from './training/training-job.ts';
 export {
   normalizeStagingBucket,
   validateDisplayName,

@@ -13,7 +13,10 @@ import { ObjectStore, registerStorageRoutes } from './storage/index.ts';
 import { RpcDispatcher } from './vertex/dispatch.ts';
 import { bindServer, createGrpcServer } from './vertex/grpc-server.ts';
 import { jobServiceHandlers } from './vertex/job-service.ts';
+import { ModelRegistry } from './vertex/model-registry.ts';
+import { modelServiceHandlers } from './vertex/model-service.ts';
 import { OperationStore, operationsHandlers } from './vertex/operations.ts';
+import { pipelineServiceHandlers } from './vertex/pipeline-service.ts';
 import { protoRoot } from './vertex/protos.ts';
 import { registerRestGateway } from './vertex/rest-gateway.ts';
 
@@ -90,6 +93,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const dispatcher = new RpcDispatcher(requestLog);
   dispatcher.register('google.cloud.aiplatform.v1.JobService', jobServiceHandlers(jobs, runner, ops));
   dispatcher.register('google.longrunning.Operations', operationsHandlers(ops));
+  const models = new ModelRegistry(new ResourceStore(dataDir, 'models'));
+  dispatcher.register('google.cloud.aiplatform.v1.ModelService', modelServiceHandlers(models, ops));
+  dispatcher.register(
+    'google.cloud.aiplatform.v1.PipelineService',
+    pipelineServiceHandlers({
+      pipelines: new ResourceStore(dataDir, 'trainingPipelines'),
+      jobs,
+      runner,
+      models,
+      ops,
+      gcsRoot,
+    }),
+  );
   const grpc = createGrpcServer(dispatcher);
   const grpcPort = await bindServer(grpc, host.replace(/^\[|\]$/g, ''), options.grpcPort ?? 0);
 

@@ -13,6 +13,18 @@ export type JobState =
   | 'JOB_STATE_UPDATING'
   | 'JOB_STATE_PARTIALLY_SUCCEEDED';
 
+/** `google.cloud.aiplatform.v1.PipelineState` names (training pipelines). */
+export type PipelineState =
+  | 'PIPELINE_STATE_UNSPECIFIED'
+  | 'PIPELINE_STATE_QUEUED'
+  | 'PIPELINE_STATE_PENDING'
+  | 'PIPELINE_STATE_RUNNING'
+  | 'PIPELINE_STATE_SUCCEEDED'
+  | 'PIPELINE_STATE_FAILED'
+  | 'PIPELINE_STATE_CANCELLING'
+  | 'PIPELINE_STATE_CANCELLED'
+  | 'PIPELINE_STATE_PAUSED';
+
 const TERMINAL = new Set<string>([
   'JOB_STATE_SUCCEEDED',
   'JOB_STATE_FAILED',
@@ -29,13 +41,19 @@ export function isTerminalState(state: string | null | undefined): boolean {
 
 /** `JOB_STATE_RUNNING` → `RUNNING`, for display. */
 export function shortState(state: string | null | undefined): string {
-  return (state ?? 'JOB_STATE_UNSPECIFIED').replace(/^JOB_STATE_/, '');
+  return (state ?? 'JOB_STATE_UNSPECIFIED').replace(/^(JOB|PIPELINE)_STATE_/, '');
 }
 
 /** Something that happened while a job ran, for progress displays. */
 export type ProgressEvent =
   | { type: 'created'; resourceName: string; displayName: string }
-  | { type: 'state'; resourceName: string; state: JobState; previous?: JobState; at: Date }
+  | {
+      type: 'state';
+      resourceName: string;
+      state: JobState | PipelineState;
+      previous?: JobState | PipelineState;
+      at: Date;
+    }
   | { type: 'log'; resourceName: string; task: string; line: string; timestamp: string; severity: string }
   | { type: 'notice'; resourceName: string; message: string };
 

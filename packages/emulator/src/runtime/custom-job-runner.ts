@@ -40,12 +40,18 @@ const ACTIVE = new Set([
  */
 export class CustomJobRunner {
   private readonly running = new Map<string, Running>();
+  private readonly listeners: ((name: string, job: Json) => void)[] = [];
   private readonly ctx: RuntimeContext;
   private readonly jobs: ResourceStore;
 
   constructor(ctx: RuntimeContext, jobs: ResourceStore) {
     this.ctx = ctx;
     this.jobs = jobs;
+  }
+
+  /** Calls `listener` after every state change of any job (training pipelines follow their backing job). */
+  onStateChange(listener: (name: string, job: Json) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Marks jobs that were active when a previous emulator process died as FAILED, saying why. */
@@ -234,7 +240,10 @@ export class CustomJobRunner {
   }
 
   private update(name: string, fields: Json): void {
-    this.jobs.update(name, (job) => Object.assign(job, fields, { updateTime: new Date().toISOString() }));
+    const job = this.jobs.update(name, (j) =>
+      Object.assign(j, fields, { updateTime: new Date().toISOString() }),
+    );
+    if (job && 'state' in fields) for (const l of this.listeners) l(name, job);
   }
 
   private finish(name: string, state: string, error?: { code: number; message: string }): void {

@@ -60,6 +60,32 @@ export function customJobErrors(job: Json, prefix = 'custom_job'): [string, stri
   return errors;
 }
 
+/** Stores a validated CustomJob as QUEUED and starts it; returns the job as created. */
+export function createCustomJob(
+  jobs: ResourceStore,
+  runner: CustomJobRunner,
+  parent: string,
+  job: Json,
+): Json {
+  if (!PARENT.test(parent))
+    throw invalidArgument(
+      `Invalid parent ${JSON.stringify(parent)}: expected projects/{project}/locations/{location}.`,
+    );
+  const now = new Date().toISOString();
+  const created: Json = {
+    ...job,
+    name: `${parent}/customJobs/${newId()}`,
+    state: 'JOB_STATE_QUEUED',
+    createTime: now,
+    updateTime: now,
+  };
+  for (const out of ['startTime', 'endTime', 'error', 'webAccessUris']) delete created[out];
+  jobs.put(created);
+  const response = structuredClone(created);
+  runner.start(created.name as string);
+  return response;
+}
+
 /** `google.cloud.aiplatform.v1.JobService`: custom jobs (the other job kinds answer UNIMPLEMENTED). */
 export function jobServiceHandlers(
   jobs: ResourceStore,
@@ -74,27 +100,7 @@ export function jobServiceHandlers(
   return {
     CreateCustomJob: {
       validate: (req) => (req.customJob ? customJobErrors(req.customJob as Json) : []),
-      handle: (req) => {
-        const parent = req.parent as string;
-        if (!PARENT.test(parent))
-          throw invalidArgument(
-            `Invalid parent ${JSON.stringify(parent)}: expected projects/{project}/locations/{location}.`,
-          );
-        const job = req.customJob as Json;
-        const now = new Date().toISOString();
-        const created: Json = {
-          ...job,
-          name: `${parent}/customJobs/${newId()}`,
-          state: 'JOB_STATE_QUEUED',
-          createTime: now,
-          updateTime: now,
-        };
-        for (const out of ['startTime', 'endTime', 'error', 'webAccessUris']) delete created[out];
-        jobs.put(created);
-        const response = structuredClone(created);
-        runner.start(created.name as string);
-        return response;
-      },
+      handle: (req) => createCustomJob(jobs, runner, req.parent as string, req.customJob as Json),
     },
     GetCustomJob: (req) => find(req.name as string),
     ListCustomJobs: (req) => {
