@@ -25,5 +25,13 @@ else
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# npm scripts run on the Node 22 that the `node` devDependency installs (its preinstall is approved in
+# package.json "allowScripts"); the system Node may be older.
+node_major=$(npm exec -- node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 22 ]; then
+  echo "error: npm scripts run on Node $node_major, but terra-vertex needs Node >= 22 (the 'node' devDependency did not install; rerun npm ci)" >&2
+  exit 1
+fi
+
 echo "==> Building"
 npx nx run-many -t build --outputStyle=static
