@@ -2,7 +2,20 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunningEmulator } from '@terra-vertex/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CustomJob, type CustomJobRunOptions, init, type WorkerPoolSpec } from '../src/index.ts';
+import {
+  CustomJob,
+  type CustomJobRunOptions,
+  CustomPythonPackageTrainingJob,
+  type CustomPythonPackageTrainingJobOptions,
+  CustomTrainingJob,
+  type CustomTrainingJobOptions,
+  init,
+  Model,
+  type ModelUploadOptions,
+  resetConfig,
+  type TrainingRunOptions,
+  type WorkerPoolSpec,
+} from '../src/index.ts';
 import { recordedRequests, repoRoot, stopEmulator, useEmulator } from './helpers.ts';
 
 /** The conformance cases: requests the official Python SDK sends for given inputs (vendored from shared/). */
@@ -10,43 +23,98 @@ const casesDir = join(repoRoot, 'conformance');
 const sharedDir = join(repoRoot, '../shared/conformance');
 
 interface Case {
-  test: string;
+  file: string;
   rpc: string | string[];
   inputs: {
     init: Record<string, unknown>;
     class: string;
-    constructor: Record<string, unknown>;
-    method: string;
+    constructor?: Record<string, unknown>;
     args: Record<string, unknown>;
+    mocked?: Record<string, string>;
   };
   expected_request: unknown;
 }
 
-const cases = readdirSync(casesDir)
+const cases: Case[] = readdirSync(casesDir)
   .filter((f) => f.startsWith('sdk-') && f.endsWith('.json'))
-  .map((f) => ({ file: f, ...(JSON.parse(readFileSync(join(casesDir, f), 'utf8')) as Case) }));
+  .map((f) => ({ file: f, ...(JSON.parse(readFileSync(join(casesDir, f), 'utf8')) as Omit<Case, 'file'>) }));
 
 const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-function camelKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(camelKeys);
-  if (v && typeof v === 'object')
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [camel(k), camelKeys(x)]));
+/** Fields whose values are maps: their keys are data (label names, feature names), not field names. */
+const MAPS = new Set([
+  'labels',
+  'inputs',
+  'outputs',
+  'environmentVariables',
+  'servingContainerEnvironmentVariables',
+  'modelLabels',
+]);
+
+function camelKeys(v: unknown, keepKeys = false): unknown {
+  if (Array.isArray(v)) return v.map((x) => camelKeys(x));
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => {
+        const key = keepKeys ? k : camel(k);
+        return [key, keepKeys ? camelKeys(x) : camelKeys(x, MAPS.has(key))];
+      }),
+    );
+  }
   return v;
 }
 
-/** Python SDK arguments → our API's options (same meaning, camelCase). */
-const RUN_ARGS: Record<string, keyof CustomJobRunOptions | null> = {
-  timeout: 'timeout',
-  restart_job_on_worker_restart: 'restartJobOnWorkerRestart',
-  disable_retries: 'disableRetries',
-  max_wait_duration: 'maxWaitDuration',
-  scheduling_strategy: 'schedulingStrategy',
-  service_account: 'serviceAccount',
-  network: 'network',
-  enable_web_access: 'enableWebAccess',
-  tensorboard: 'tensorboard',
-  sync: null, // the case's image cannot run locally: we compare the request, not the run
-  create_request_timeout: null,
+/** Python arguments that are call options or blocking behaviour, not part of the request. */
+const CALL_OPTIONS = new Set(['sync', 'create_request_timeout', 'upload_request_timeout']);
+
+/** The case's arguments in our API's names (camelCase), without call options. */
+function ourOptions(args: Record<string, unknown> = {}): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(args)
+      .filter(([k, v]) => !CALL_OPTIONS.has(k) && v !== null)
+      .map(([k, v]) => [camel(k), camelKeys(v, MAPS.has(camel(k)))]),
+  );
+}
+
+/** Runs a case's call through our API; each class the port has is listed here. */
+const ADAPTERS: Record<string, { rpc: string; run: (c: Case) => Promise<unknown> }> = {
+  CustomJob: {
+    rpc: 'CreateCustomJob',
+    run: (c) => {
+      const o = c.inputs.constructor!;
+      const job = new CustomJob({
+        displayName: o.display_name as string,
+        workerPoolSpecs: camelKeys(o.worker_pool_specs) as WorkerPoolSpec[],
+        baseOutputDir: o.base_output_dir as string | undefined,
+        labels: o.labels as Record<string, string> | undefined,
+      });
+      // The case's image cannot run locally: we compare the request, not the run.
+      return job.run({ ...ourOptions(c.inputs.args), sync: false } as CustomJobRunOptions);
+    },
+  },
+  CustomTrainingJob: {
+    rpc: 'CreateTrainingPipeline',
+    run: (c) => {
+      const options = {
+        ...ourOptions(c.inputs.constructor),
+        stagedPackageUri: c.inputs.mocked!.package_and_copy_to_gcs_returns,
+      };
+      return new CustomTrainingJob(options as unknown as CustomTrainingJobOptions).run({
+        ...ourOptions(c.inputs.args),
+        sync: false,
+      } as TrainingRunOptions);
+    },
+  },
+  CustomPythonPackageTrainingJob: {
+    rpc: 'CreateTrainingPipeline',
+    run: (c) =>
+      new CustomPythonPackageTrainingJob(
+        ourOptions(c.inputs.constructor) as unknown as CustomPythonPackageTrainingJobOptions,
+      ).run({
+        ...ourOptions(c.inputs.args),
+        sync: false,
+      } as TrainingRunOptions),
+  },
+  Model: { rpc: 'UploadModel', run: (c) => Model.upload(ourOptions(c.inputs.args) as ModelUploadOptions) },
 };
 
 describe.each(['grpc', 'rest'] as const)('conformance with the Python SDK over %s', (transport) => {
@@ -64,39 +132,36 @@ describe.each(['grpc', 'rest'] as const)('conformance with the Python SDK over %
       );
   });
 
-  const customJobCases = cases.filter(
-    (c) => c.rpc === 'google.cloud.aiplatform.v1.JobService.CreateCustomJob',
-  );
-  it('has custom job cases', () => expect(customJobCases.length).toBeGreaterThan(0));
+  const covered = cases.filter((c) => c.inputs.class in ADAPTERS);
+  it('covers every class the port has', () => {
+    expect(covered.map((c) => c.inputs.class).sort()).toEqual([
+      'CustomJob',
+      'CustomPythonPackageTrainingJob',
+      'CustomTrainingJob',
+      'Model',
+    ]);
+  });
 
-  it.each(customJobCases.map((c) => [c.file, c] as const))(
-    '%s: the recorded CreateCustomJob equals expected_request',
+  it.each(covered.map((c) => [c.file, c] as const))(
+    '%s: the recorded request equals expected_request',
     async (_f, c) => {
-      const i = c.inputs;
+      const i = c.inputs.init;
+      const emulator = { vertex: emu.vertexAddress, http: emu.httpAddress };
+      resetConfig();
       init({
+        emulator,
         apiTransport: transport,
-        project: i.init.project as string,
-        location: i.init.location as string,
-        stagingBucket: i.init.staging_bucket as string,
-        encryptionSpecKeyName: i.init.encryption_spec_key_name as string,
-        network: i.init.network as string,
-        serviceAccount: i.init.service_account as string,
+        project: i.project as string,
+        location: i.location as string | undefined,
+        stagingBucket: i.staging_bucket as string | undefined,
+        encryptionSpecKeyName: i.encryption_spec_key_name as string | undefined,
+        network: i.network as string | undefined,
+        serviceAccount: i.service_account as string | undefined,
       });
-      const job = new CustomJob({
-        displayName: i.constructor.display_name as string,
-        workerPoolSpecs: camelKeys(i.constructor.worker_pool_specs) as WorkerPoolSpec[],
-        baseOutputDir: i.constructor.base_output_dir as string | undefined,
-        labels: i.constructor.labels as Record<string, string> | undefined,
-      });
-      const run: Record<string, unknown> = { sync: false };
-      for (const [k, v] of Object.entries(i.args)) {
-        if (!(k in RUN_ARGS)) throw new Error(`${c.file}: no mapping for run argument ${k}`);
-        const ours = RUN_ARGS[k];
-        if (ours && v !== null) run[ours] = v;
-      }
-      const before = (await recordedRequests(emu, 'CreateCustomJob')).length;
-      await job.run(run as CustomJobRunOptions);
-      const after = await recordedRequests(emu, 'CreateCustomJob');
+      const adapter = ADAPTERS[c.inputs.class]!;
+      const before = (await recordedRequests(emu, adapter.rpc)).length;
+      await adapter.run(c);
+      const after = await recordedRequests(emu, adapter.rpc);
       expect(after).toHaveLength(before + 1);
       expect(after.at(-1)!.request).toEqual(c.expected_request);
     },

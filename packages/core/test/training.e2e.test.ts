@@ -97,6 +97,19 @@ describe('training pipelines on the emulator', () => {
     );
   });
 
+  it('fails before starting when a requirement cannot be imported locally, naming it', async () => {
+    const job = new CustomTrainingJob({
+      displayName: 'needs-more',
+      scriptPath: script,
+      containerUri: SKLEARN_IMAGE,
+      requirements: ['scikit-learn', 'cloudml-hypertune', 'tvx-no-such-package>=1.0'],
+    });
+    const err = await job.run().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TrainingFailedError);
+    expect((err as Error).message).toMatch(/requires tvx-no-such-package>=1\.0, which .* cannot import/);
+    expect((err as Error).message).not.toMatch(/scikit-learn|cloudml-hypertune/);
+  });
+
   it('returns no model without a serving image, and refuses datasets for now', async () => {
     const job = new CustomTrainingJob({
       displayName: 'no-model',

@@ -167,12 +167,64 @@ describe('emulator runtime, driven by the official JobServiceClient', () => {
     ]);
   });
 
+  it('provides hypertune and skips the reduction-server pool, saying why', async () => {
+    const script =
+      "import hypertune; hypertune.HyperTune().report_hyperparameter_tuning_metric('accuracy', 0.5, 3); print('reported')";
+    const [created] = await jobs.createCustomJob({
+      parent,
+      customJob: {
+        displayName: 'reduction',
+        jobSpec: {
+          workerPoolSpecs: [
+            {
+              replicaCount: 1,
+              machineSpec: { machineType: 'n1-standard-4' },
+              containerSpec: {
+                imageUri: 'local/probe:1',
+                command: [PY, '-c', script],
+                env: [{ name: 'CLOUD_ML_HP_METRIC_FILE', value: join(dataDir, 'hp.metrics') }],
+              },
+            },
+            {},
+            {
+              replicaCount: 2,
+              machineSpec: { machineType: 'n1-highcpu-16' },
+              containerSpec: {
+                imageUri: 'us-docker.pkg.dev/vertex-ai-restricted/training/reductionserver:latest',
+              },
+            },
+          ],
+          baseOutputDirectory: { outputUriPrefix: 'gs://bkt/rs' },
+        },
+      },
+    });
+    expect((await waitForEnd(jobs, created.name!)).state).toBe('JOB_STATE_SUCCEEDED');
+    const line = JSON.parse(readFileSync(join(dataDir, 'hp.metrics'), 'utf8').trim());
+    expect(line).toMatchObject({ accuracy: '0.5', global_step: '3', trial: '0' });
+    const logs = await fetch(`${emu.httpAddress}/v2/entries:list`, {
+      method: 'POST',
+      body: JSON.stringify({
+        filter: `resource.labels.job_id="${created.name!.split('/').pop()}" AND resource.labels.task_name="service"`,
+      }),
+      headers: { 'content-type': 'application/json' },
+    });
+    const { entries } = (await logs.json()) as { entries: { textPayload: string }[] };
+    expect(entries.map((e) => e.textPayload)).toContain(
+      'The Reduction Server pool (2 replicas) is not needed locally: the workers all-reduce over loopback.',
+    );
+  });
+
   it('records every call with its body on the admin API', async () => {
     const res = await fetch(`${emu.httpAddress}/_emulator/v1/requests?method=JobService/CreateCustomJob`);
     const { requests } = (await res.json()) as {
       requests: { request: { customJob: { displayName: string } } }[];
     };
-    expect(requests.map((r) => r.request.customJob.displayName)).toEqual(['dist', 'one-fails', 'gpu']);
+    expect(requests.map((r) => r.request.customJob.displayName)).toEqual([
+      'dist',
+      'one-fails',
+      'gpu',
+      'reduction',
+    ]);
   });
 
   it('answers UNIMPLEMENTED by name for what it does not serve yet', async () => {
@@ -212,6 +264,12 @@ describe('emulator runtime, driven by the official JobServiceClient', () => {
     expect(after.state).toBe('JOB_STATE_FAILED');
     expect(after.error?.message).toMatch(/emulator was stopped while this job was running/);
     const [all] = await jobs.listCustomJobs({ parent });
-    expect(all.map((j) => j.displayName).sort()).toEqual(['dist', 'gpu', 'interrupted', 'one-fails']);
+    expect(all.map((j) => j.displayName).sort()).toEqual([
+      'dist',
+      'gpu',
+      'interrupted',
+      'one-fails',
+      'reduction',
+    ]);
   });
 });

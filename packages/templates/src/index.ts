@@ -1,1 +1,19 @@
-export {};
+/**
+ * @terra-vertex/templates: generated Python trainer packages for Vertex AI (scikit-learn, XGBoost,
+ * PyTorch, TensorFlow/Keras) and the Nx generator `@terra-vertex/templates:trainer`.
+ */
+export { TrainerOptionsError } from './errors.ts';
+export type {
+  Framework,
+  HyperparameterScale,
+  HyperparameterSpec,
+  HyperparameterType,
+  MetricSpec,
+  ResolvedHyperparameter,
+  ResolvedTrainerOptions,
+  TrainerOptions,
+  TrainerTask,
+} from './options.ts';
+export { FRAMEWORKS, IMAGE_FRAMEWORKS, METRICS, resolveTrainerOptions } from './options.ts';
+export type { WriteTrainerOptions } from './render.ts';
+export { renderTrainer, TRAINER_TEMPLATES_DIR, writeTrainer } from './render.ts';

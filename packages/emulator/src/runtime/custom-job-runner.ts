@@ -135,6 +135,16 @@ export class CustomJobRunner {
         plans.push(undefined);
         continue;
       }
+      if (
+        i === 2 &&
+        String((pool.containerSpec as Json | undefined)?.imageUri ?? '').includes('reductionserver')
+      ) {
+        log(
+          `The Reduction Server pool (${pool.replicaCount} replicas) is not needed locally: the workers all-reduce over loopback.`,
+        );
+        plans.push(undefined);
+        continue;
+      }
       const planned = await planPool(this.ctx, pool, i, jobDir);
       if ('error' in planned)
         return this.finish(name, 'JOB_STATE_FAILED', { code: 3, message: planned.error });

@@ -3,7 +3,7 @@ import type { Json } from '../vertex/protos.ts';
 import type { RuntimeContext } from './custom-job-runner.ts';
 import { gcsToLocal } from './gcs-paths.ts';
 import { checkImport, type LocalImage, prebuiltImage, unknownImageMessage } from './images.ts';
-import { installPackages } from './python-packages.ts';
+import { installPackages, missingRequirements, RUNTIME_PYTHON_DIR } from './python-packages.ts';
 
 /** How every replica of one pool starts. */
 export interface PoolPlan {
@@ -58,13 +58,21 @@ export async function planPool(
     try {
       const paths = (pkg.packageUris as string[]).map((u) => gcsToLocal(ctx.gcsRoot, u));
       await installPackages(python, paths, site);
+      const missing = await missingRequirements(python, site);
+      if (missing.length) {
+        return {
+          error:
+            `workerPoolSpecs[${index}]: the package requires ${missing.join(', ')}, which ${python} cannot import, and the ` +
+            'emulator cannot pip-install from the internet. Install them (Debian: python3-<name>) or point TVX_PYTHON at a Python that has them.',
+        };
+      }
     } catch (err) {
       return { error: `workerPoolSpecs[${index}]: ${(err as Error).message}` };
     }
     const env = {
       ...baseEnv,
       ...mapped?.env,
-      PYTHONPATH: [site, baseEnv.PYTHONPATH].filter(Boolean).join(':'),
+      PYTHONPATH: [site, RUNTIME_PYTHON_DIR, baseEnv.PYTHONPATH].filter(Boolean).join(':'),
     };
     return {
       argv: [python, '-m', pkg.pythonModule as string, ...args],
@@ -77,13 +85,18 @@ export async function planPool(
   const command = (container?.command as string[] | undefined) ?? [];
   if (mapped) {
     const argv = [...(command.length ? command : mapped.command), ...args];
-    return { argv, env: { ...baseEnv, ...mapped.env }, userEnv, torch: prebuilt?.framework === 'pytorch' };
+    return {
+      argv,
+      env: { ...withRuntimePython(baseEnv), ...mapped.env },
+      userEnv,
+      torch: prebuilt?.framework === 'pytorch',
+    };
   }
   if (prebuilt?.kind === 'training' && command.length) {
     const importError = await checkImport(ctx.python, prebuilt.module);
     if (importError) return { error: frameworkMessage(imageUri, prebuilt.module, ctx.python, importError) };
     const argv = [PYTHON_NAMES.has(command[0]!) ? ctx.python : command[0]!, ...command.slice(1), ...args];
-    return { argv, env: baseEnv, userEnv, torch: prebuilt.framework === 'pytorch' };
+    return { argv, env: withRuntimePython(baseEnv), userEnv, torch: prebuilt.framework === 'pytorch' };
   }
   return { error: unknownImageMessage(imageUri) };
 }
@@ -101,4 +114,9 @@ function inheritedEnv(): Record<string, string> {
   return Object.fromEntries(
     Object.entries(process.env).filter(([k, v]) => keep.test(k) && v !== undefined),
   ) as Record<string, string>;
+}
+
+/** Adds the runtime's own Python modules (hypertune) to PYTHONPATH. */
+function withRuntimePython(env: Record<string, string>): Record<string, string> {
+  return { ...env, PYTHONPATH: [RUNTIME_PYTHON_DIR, env.PYTHONPATH].filter(Boolean).join(':') };
 }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -37,4 +38,18 @@ export async function installPackages(python: string, packagePaths: string[], ta
     const detail = (e.stderr ?? e.message).trim().split('\n').slice(-8).join('\n');
     throw new Error(`pip could not install the job's Python package(s): ${detail}`);
   }
+}
+
+/** Python modules the emulator's runtime provides to every job (cloudml-hypertune's `hypertune`). */
+export const RUNTIME_PYTHON_DIR = fileURLToPath(new URL('../../python', import.meta.url));
+
+/**
+ * Checks that the `install_requires` of the packages installed in `site` are importable by `python`
+ * (they cannot be pip-installed offline); returns the missing ones, e.g. `["pandas>=2"]`.
+ */
+export async function missingRequirements(python: string, site: string): Promise<string[]> {
+  const { stdout } = await run(python, [`${RUNTIME_PYTHON_DIR}/tvx_check_requirements.py`, site], {
+    timeout: 120_000,
+  });
+  return JSON.parse(stdout.trim()) as string[];
 }
