@@ -138,6 +138,56 @@ describe('tvx', () => {
     expect(json<unknown[]>(['jobs', 'list'])).toHaveLength(before);
   });
 
+  it('trains a script as a training pipeline and prints the registered model', () => {
+    const script = join(root, 'packages/core/test/fixtures/iris_script.py');
+    const out = json<{ state: string; model: string }>([
+      'train',
+      'script',
+      '--script',
+      script,
+      '--serving-image',
+      'us-docker.pkg.dev/vertex-ai/prediction/sklearn-cpu.1-3:latest',
+      '--display-name',
+      'cli-script',
+      '--model-alias',
+      'first',
+      '--',
+      '--max-depth',
+      '2',
+    ]);
+    expect(out.state).toBe('PIPELINE_STATE_SUCCEEDED');
+    expect(out.model).toMatch(/^projects\/demo-terra-vertex\/locations\/us-central1\/models\/\d+@1$/);
+    const dry = json<{
+      trainingPipeline: {
+        trainingTaskInputs: {
+          worker_pool_specs: {
+            replica_count: number;
+            python_package_spec: { python_module: string; args: string[] };
+          }[];
+        };
+      };
+    }>([
+      'train',
+      'package',
+      '--package-dir',
+      trainer,
+      '--module',
+      'trainer.task',
+      '--replica-count',
+      '3',
+      '--dry-run',
+      '--',
+      '--C',
+      '1',
+    ]);
+    const pools = dry.trainingPipeline.trainingTaskInputs.worker_pool_specs;
+    expect(pools.map((p) => p.replica_count)).toEqual([1, 2]);
+    expect(pools[0]!.python_package_spec).toMatchObject({
+      python_module: 'trainer.task',
+      args: ['--C', '1'],
+    });
+  });
+
   it('runs a container image mapped to a local command', () => {
     const job = json<{ name: string; state: string }>([
       'train',

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { templateContext } from './context.ts';
 import { TrainerOptionsError } from './errors.ts';
-import type { TrainerOptions } from './options.ts';
-import { resolveTrainerOptions } from './options.ts';
+import type { Framework, TrainerOptions } from './options.ts';
+import { IMAGE_FRAMEWORKS, resolveTrainerOptions } from './options.ts';
 
 /** Folder of the trainer templates; `../templates` works from both `src/` and `dist/`. */
 export const TRAINER_TEMPLATES_DIR = fileURLToPath(new URL('../templates/trainer/', import.meta.url));
@@ -32,10 +32,11 @@ function template(file: string): Handlebars.TemplateDelegate {
   return render;
 }
 
-/** Template files for a framework by output path: `common/` overlaid with `<framework>/`. */
-function templateFiles(framework: string): Map<string, string> {
+/** Template files by output path: `common/`, then `image/` (pytorch, tf-keras), then `<framework>/`. */
+function templateFiles(framework: Framework): Map<string, string> {
   const files = new Map<string, string>();
-  for (const layer of ['common', framework]) {
+  const layers = ['common', ...(IMAGE_FRAMEWORKS.includes(framework) ? ['image'] : []), framework];
+  for (const layer of layers) {
     const root = join(TRAINER_TEMPLATES_DIR, layer);
     for (const file of listFiles(root)) {
       files.set(relative(root, file).split(sep).join('/').replace(/\.hbs$/, ''), file);

@@ -8,6 +8,8 @@ import {
 import { type Command, Option } from 'commander';
 import { type GlobalOptions, print } from '../output.ts';
 import { progressDisplay } from '../progress.ts';
+import { collect, keyValues } from './options.ts';
+import { registerTrainPipelines } from './train-pipeline.ts';
 
 interface TrainOptions {
   displayName?: string;
@@ -31,24 +33,10 @@ interface TrainOptions {
   logs: boolean;
 }
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
-const keyValues = (list: string[] | undefined, flag: string): Record<string, string> =>
-  Object.fromEntries(
-    (list ?? []).map((kv) => {
-      const i = kv.indexOf('=');
-      if (i <= 0)
-        throw new ValidationError(
-          flag,
-          `${JSON.stringify(kv)} is not KEY=VALUE`,
-          `Write it as ${flag} NAME=value.`,
-        );
-      return [kv.slice(0, i), kv.slice(i + 1)];
-    }),
-  );
-
 /** `tvx train custom-job`: run a Python package or a container as a Vertex AI CustomJob. */
 export function registerTrain(program: Command, globals: () => GlobalOptions): void {
   const train = program.command('train').description('submit training jobs');
+  registerTrainPipelines(train, globals);
   train
     .command('custom-job')
     .description('run a Python package or a container as a CustomJob; trainer arguments go after --')

@@ -51,8 +51,17 @@ export class CustomTrainingJob extends TrainingJob {
     this.staged = options.stagedPackageUri;
   }
 
-  protected async task(config: ResolvedConfig, run: TrainingRunOptions): Promise<PoolTask> {
+  protected async task(config: ResolvedConfig, run: TrainingRunOptions, dryRun = false): Promise<PoolTask> {
     const o = this.options as CustomTrainingJobOptions;
+    if (!this.staged && dryRun) {
+      const sdist = await packageScript(o.scriptPath, o.requirements);
+      return packageTask(
+        requireContainer(o),
+        SCRIPT_MODULE,
+        [`${config.stagingBucket}/aiplatform-<upload time>-${sdist.split('/').pop()}`],
+        run,
+      );
+    }
     this.staged ??= await uploadTrainingPackage(config, await packageScript(o.scriptPath, o.requirements));
     return packageTask(requireContainer(o), SCRIPT_MODULE, [this.staged], run);
   }

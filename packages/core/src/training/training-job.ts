@@ -128,7 +128,11 @@ export abstract class TrainingJob extends EventEmitter<{ progress: [ProgressEven
   }
 
   /** The task the pools run (snake_case struct entries). */
-  protected abstract task(config: ResolvedConfig, run: TrainingRunOptions): Promise<PoolTask>;
+  protected abstract task(
+    config: ResolvedConfig,
+    run: TrainingRunOptions,
+    dryRun?: boolean,
+  ): Promise<PoolTask>;
 
   get resourceName(): string {
     return this.resource?.name ?? '';
@@ -151,8 +155,11 @@ export abstract class TrainingJob extends EventEmitter<{ progress: [ProgressEven
     return (toReadableJson(this.resource ?? {}) as Record<string, unknown> | undefined) ?? {};
   }
 
-  /** The `CreateTrainingPipeline` request, exactly as `run()` sends it (packages a script, so it may upload). */
-  async buildRequest(run: TrainingRunOptions = {}): Promise<{ parent: string; trainingPipeline: IPipeline }> {
+  /** The `CreateTrainingPipeline` request as `run()` sends it; with `dryRun` a script is packaged but not uploaded. */
+  async buildRequest(
+    run: TrainingRunOptions = {},
+    options: { dryRun?: boolean } = {},
+  ): Promise<{ parent: string; trainingPipeline: IPipeline }> {
     const config = await this.config();
     if (run.dataset !== undefined) {
       throw new ValidationError(
@@ -170,7 +177,7 @@ export abstract class TrainingJob extends EventEmitter<{ progress: [ProgressEven
     }
     const staging = requireStagingBucket(config, 'TrainingJob constructor');
     const inputs: Record<string, unknown> = {
-      worker_pool_specs: workerPoolStructs(await this.task(config, run), run),
+      worker_pool_specs: workerPoolStructs(await this.task(config, run, options.dryRun), run),
       base_output_directory: {
         output_uri_prefix: run.baseOutputDir ?? `${staging}/aiplatform-custom-training-${localTimestamp()}`,
       },
