@@ -64,6 +64,7 @@ export {
   CustomTrainingJob,
   type CustomTrainingJobOptions,
 } from './training/custom-training-jobs.ts';
+export { buildPipelineRequest, type PipelineRequest } from './training/pipeline-request.ts';
 export {
   packageScript,
   SCRIPT_MODULE,
@@ -71,13 +72,12 @@ export {
   uploadTrainingPackage,
 } from './training/script-package.ts';
 export { CUSTOM_TASK_DEFINITION, type TrainingRunResources } from './training/task-inputs.ts';
-export {
-  type ModelServingOptions,
-  TrainingFailedError,
-  TrainingJob,
-  type TrainingJobOptions,
-  type TrainingRunOptions,
-} from './training/training-job.ts';
+export { TrainingFailedError, TrainingJob } from './training/training-job.ts';
+export type {
+  ModelServingOptions,
+  TrainingJobOptions,
+  TrainingRunOptions,
+} from './training/training-options.ts';
 export {
   normalizeStagingBucket,
   validateDisplayName,

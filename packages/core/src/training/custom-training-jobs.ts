@@ -3,7 +3,8 @@ import { ValidationError } from '../errors.ts';
 import type { PythonPackageSpec } from '../jobs/worker-pool.ts';
 import { packageScript, SCRIPT_MODULE, uploadTrainingPackage } from './script-package.ts';
 import { envStruct, type PoolTask } from './task-inputs.ts';
-import { TrainingJob, type TrainingJobOptions, type TrainingRunOptions } from './training-job.ts';
+import { TrainingJob } from './training-job.ts';
+import type { TrainingJobOptions, TrainingRunOptions } from './training-options.ts';
 
 function requireContainer(o: TrainingJobOptions): string {
   if (!o.containerUri) {
