@@ -108,7 +108,7 @@ describe('CustomJob on the emulator, through the official client', () => {
   });
 
   it('streams logs live while the job runs', async () => {
-    const job = sklearnJob(['--sleep', '1.5'], 'live-logs');
+    const job = sklearnJob(['--sleep', '4'], 'live-logs');
     await job.run({ sync: false });
     const config = await resolveConfig();
     await eventually(async () =>

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { TrainerOptions } from '../src/index.ts';
+import { METRICS } from '../src/index.ts';
 import type { PythonResult, Scalar } from './helpers.ts';
 import { generate, listFiles, pythonEnv, readScalars, runPython, tempDir } from './helpers.ts';
 
@@ -71,7 +72,8 @@ export function expectVertexContract(run: VertexRun, metric: string, lastStep: n
   expect(run.metrics.metric).toBe(metric);
   expect(run.metrics.metric_value).toBe(value);
   expect(run.metrics.trial_id).toBe('3');
-  expect(value).toBeGreaterThan(0.6);
+  if (METRICS[metric] === 'maximize') expect(value).toBeGreaterThan(0.6);
+  else expect(value).toBeLessThan(1);
   const last = run.hypertune.at(-1)!;
   expect(Object.keys(last).sort()).toEqual(['global_step', metric, 'timestamp', 'trial'].sort());
   expect(last.trial).toBe('3');

@@ -113,6 +113,7 @@ export abstract class TrainingJob extends EventEmitter<{ progress: [ProgressEven
     const delays = backoff(config.emulator ? 200 : 2000, config.emulator ? 2000 : 30_000);
     let previous: string | undefined;
     let backing: CustomJob | undefined;
+    let following: Promise<unknown> | undefined;
     for (;;) {
       await this.refresh();
       if (this.state !== previous) {
@@ -132,7 +133,7 @@ export abstract class TrainingJob extends EventEmitter<{ progress: [ProgressEven
       if (jobName && !backing && (options.onProgress || this.listenerCount('progress'))) {
         backing = await CustomJob.get(jobName, { emulator: this.options.emulator });
         backing.on('progress', (e) => e.type === 'log' && this.emitProgress(e, options.onProgress));
-        void backing
+        following = backing
           .wait({ throwOnFailure: false, followLogs: true, signal: options.signal })
           .catch((err: Error) =>
             this.emitProgress(
@@ -148,6 +149,8 @@ export abstract class TrainingJob extends EventEmitter<{ progress: [ProgressEven
       if (TERMINAL.has(this.state)) break;
       await sleep(delays.next().value as number, options.signal);
     }
+    // The backing job ends with the pipeline: let its last log lines arrive before returning.
+    await following;
     if (this.state !== 'PIPELINE_STATE_SUCCEEDED') {
       throw new TrainingFailedError(`Training failed with:\n${this.error?.message ?? this.state}`);
     }
