@@ -5,7 +5,8 @@
  *   3. read the model and metrics the trainer wrote under AIP_MODEL_DIR
  *   4. watch a crashing trainer fail with its error, and cancel a long one
  *   5. reattach to a job by resource name, as a restarted notebook would, and list jobs
- *   6. the same through the `tvx` CLI against a separately started emulator
+ *   6. train with training pipelines that register the model, with versions and aliases
+ *   7. the same through the `tvx` CLI against a separately started emulator
  * Run it with `npm run demo` (after tools/setup/install.sh).
  */
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CustomJob,
+  CustomPythonPackageTrainingJob,
+  CustomTrainingJob,
   closeClients,
   downloadBytes,
   init,
@@ -31,6 +34,7 @@ import { startEmulator } from '@terra-vertex/emulator';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const trainerDir = join(root, 'examples/sklearn-iris-trainer');
 const SKLEARN = 'us-docker.pkg.dev/vertex-ai/training/sklearn-cpu.1-0:latest';
+const SKLEARN_SERVING = 'us-docker.pkg.dev/vertex-ai/prediction/sklearn-cpu.1-3:latest';
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const step = (s: string) => console.log(`\n${bold(`▶ ${s}`)}`);
 const show = (e: ProgressEvent) => {
@@ -108,6 +112,34 @@ try {
   console.log(`  ${again.displayName}: ${shortState(again.state)}, ${(await again.logs()).length} log lines`);
   for (const j of await CustomJob.list())
     console.log(`  ${j.id}  ${shortState(j.state).padEnd(10)} ${j.displayName}`);
+
+  step('Training pipelines: CustomPythonPackageTrainingJob trains and registers the model');
+  const pipeline = new CustomPythonPackageTrainingJob({
+    displayName: 'iris-pipeline',
+    pythonPackageGcsUri: packageUri,
+    pythonModuleName: 'trainer.task',
+    containerUri: SKLEARN,
+    modelServingContainerImageUri: SKLEARN_SERVING,
+  });
+  const model = await pipeline.run({ args: ['--C', '1'], onProgress: show });
+  console.log(`  registered ${model!.versionedResourceName} (aliases: ${model!.versionAliases.join(', ')})`);
+  console.log(`  artifacts: ${model!.artifactUri}`);
+
+  step('A second version from a script (CustomTrainingJob), with an alias');
+  const scripted = new CustomTrainingJob({
+    displayName: 'iris-tree',
+    scriptPath: join(root, 'examples/iris-script/train.py'),
+    containerUri: SKLEARN,
+    requirements: ['scikit-learn'],
+    modelServingContainerImageUri: SKLEARN_SERVING,
+  });
+  const v2 = await scripted.run({
+    parentModel: model!.resourceName,
+    modelVersionAliases: ['challenger'],
+    args: ['--max-depth', '3'],
+  });
+  for (const v of await v2!.versions())
+    console.log(`  version ${v.versionId}: ${v.versionAliases.join(', ') || '-'}`);
 } finally {
   await closeClients();
   await emu.stop();
@@ -146,6 +178,20 @@ try {
     emuEnv,
   );
   cli(['jobs', 'list'], emuEnv);
+  cli(
+    [
+      'train',
+      'script',
+      '--script',
+      join(root, 'examples/iris-script/train.py'),
+      '--serving-image',
+      SKLEARN_SERVING,
+      '--display-name',
+      'cli-tree',
+      '--no-logs',
+    ],
+    emuEnv,
+  );
 } finally {
   cli(['emulator', 'stop']);
   rmSync(dataDir, { recursive: true, force: true });

@@ -139,7 +139,7 @@ describe('tvx', () => {
   });
 
   it('trains a script as a training pipeline and prints the registered model', () => {
-    const script = join(root, 'packages/core/test/fixtures/iris_script.py');
+    const script = join(root, 'examples/iris-script/train.py');
     const out = json<{ state: string; model: string }>([
       'train',
       'script',

@@ -15,7 +15,7 @@ import {
 import { repoRoot, SKLEARN_IMAGE, stageSklearnTrainer, stopEmulator, useEmulator } from './helpers.ts';
 
 const SERVING = 'us-docker.pkg.dev/vertex-ai/prediction/sklearn-cpu.1-3:latest';
-const script = `${repoRoot}packages/core/test/fixtures/iris_script.py`;
+const script = `${repoRoot}examples/iris-script/train.py`;
 const PY = process.env.TVX_PYTHON ?? '/usr/bin/python3';
 
 describe('training pipelines on the emulator', () => {

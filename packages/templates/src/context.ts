@@ -35,7 +35,8 @@ const FACTS: Record<Framework, FrameworkFacts> = {
   'tf-keras': {
     label: 'TensorFlow/Keras',
     requires: ['tensorflow'],
-    artifact: 'a SavedModel (`saved_model.pb`, `variables/`) for the prebuilt TensorFlow prediction container',
+    artifact:
+      'a SavedModel (`saved_model.pb`, `variables/`) for the prebuilt TensorFlow prediction container',
     checkpoint: 'a `tf.train.Checkpoint` after every epoch',
   },
 };
@@ -63,7 +64,9 @@ export function templateContext(options: ResolvedTrainerOptions): Record<string,
     flags: flags.map((f) => f.python),
     flagDocs: flags.map((f) => ({ flag: f.names.join(', '), help: f.help.replaceAll('|', '\\|') })),
     hyperparameters: options.hyperparameters.map((hp) => ({ name: hp.name })),
-    exampleArgs: options.hyperparameters.map((hp) => ` --${hp.name}=${shellWord(String(hp.default))}`).join(''),
+    exampleArgs: options.hyperparameters
+      .map((hp) => ` --${hp.name}=${shellWord(String(hp.default))}`)
+      .join(''),
     demoDataArgs: image ? ' --task image --rows 200' : '',
     demoDataPath: image ? 'data/' : 'data/train.csv',
     artifactDoc: facts.artifact,

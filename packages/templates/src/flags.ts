@@ -22,12 +22,28 @@ const OUTPUT_DIR_HELP = (env: string) => `output directory; the literal ${env} (
 /** Fixed flags of `trainer/task.py` for a framework, in order. */
 export function baseFlags(framework: Framework, task: TrainerTask): BaseFlag[] {
   const flags: BaseFlag[] = [
-    { dest: 'data', kwargs: 'default=None', help: 'gs:// URI or path of the training CSV (default: $AIP_TRAINING_DATA_URI)' },
+    {
+      dest: 'data',
+      kwargs: 'default=None',
+      help: 'gs:// URI or path of the training CSV (default: $AIP_TRAINING_DATA_URI)',
+    },
     { dest: 'label_column', kwargs: 'default=None', help: 'label column name (default: the last column)' },
-    { dest: 'eval_fraction', kwargs: 'type=float, default=0.2', help: 'fraction of rows held out for evaluation' },
-    { dest: 'seed', kwargs: 'type=int, default=0', help: 'random seed (data split, initialization, shuffling)' },
+    {
+      dest: 'eval_fraction',
+      kwargs: 'type=float, default=0.2',
+      help: 'fraction of rows held out for evaluation',
+    },
+    {
+      dest: 'seed',
+      kwargs: 'type=int, default=0',
+      help: 'random seed (data split, initialization, shuffling)',
+    },
     { dest: 'model_dir', kwargs: 'default="AIP_MODEL_DIR"', help: OUTPUT_DIR_HELP('AIP_MODEL_DIR') },
-    { dest: 'checkpoint_dir', kwargs: 'default="AIP_CHECKPOINT_DIR"', help: OUTPUT_DIR_HELP('AIP_CHECKPOINT_DIR') },
+    {
+      dest: 'checkpoint_dir',
+      kwargs: 'default="AIP_CHECKPOINT_DIR"',
+      help: OUTPUT_DIR_HELP('AIP_CHECKPOINT_DIR'),
+    },
     {
       dest: 'tensorboard_dir',
       kwargs: 'default="AIP_TENSORBOARD_LOG_DIR"',
@@ -41,15 +57,29 @@ export function baseFlags(framework: Framework, task: TrainerTask): BaseFlag[] {
         kwargs: `choices=["tabular", "image"], default=${pyString(task)}`,
         help: 'tabular: a CSV of numbers; image: a folder of class sub-folders or a CSV of uri,label',
       },
-      { dest: 'image_size', kwargs: 'type=int, default=32', help: 'image: width and height images are resized to' },
+      {
+        dest: 'image_size',
+        kwargs: 'type=int, default=32',
+        help: 'image: width and height images are resized to',
+      },
     );
   }
   if (framework === 'xgboost') {
-    flags.push({ dest: 'num_boost_round', kwargs: 'type=int, default=50', help: 'boosting rounds', tunable: true });
+    flags.push({
+      dest: 'num_boost_round',
+      kwargs: 'type=int, default=50',
+      help: 'boosting rounds',
+      tunable: true,
+    });
   }
   if (framework === 'pytorch' || framework === 'tf-keras') {
     flags.push(
-      { dest: 'epochs', kwargs: 'type=int, default=10', help: 'passes over the training data', tunable: true },
+      {
+        dest: 'epochs',
+        kwargs: 'type=int, default=10',
+        help: 'passes over the training data',
+        tunable: true,
+      },
       {
         dest: 'batch_size',
         kwargs: 'type=int, default=64',
@@ -132,6 +162,8 @@ export function trainerFlags(
   const fixed = baseFlags(framework, task)
     .filter((f) => !tuned.has(f.dest))
     .map((f) => line(flagNames(f.dest, false), f.kwargs, f.help));
-  const hps = hyperparameters.map((hp) => line(flagNames(hp.name, true), hyperparameterKwargs(hp), hyperparameterHelp(hp)));
+  const hps = hyperparameters.map((hp) =>
+    line(flagNames(hp.name, true), hyperparameterKwargs(hp), hyperparameterHelp(hp)),
+  );
   return [...fixed, ...hps];
 }

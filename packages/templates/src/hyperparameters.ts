@@ -17,7 +17,11 @@ function fail(where: string, problem: string, fix: string): never {
 
 function finite(where: string, value: unknown, integer: boolean): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    fail(where, `${JSON.stringify(value)} is not ${integer ? 'an integer' : 'a finite number'}`, 'Pass a number');
+    fail(
+      where,
+      `${JSON.stringify(value)} is not ${integer ? 'an integer' : 'a finite number'}`,
+      'Pass a number',
+    );
   }
   return value;
 }
@@ -48,7 +52,11 @@ function checkRange(where: string, spec: Spec): ResolvedHyperparameter {
   if (min > max) fail(`${where}.min`, `min ${min} > max ${max}`, 'Swap them, or fix the bound');
   const scale = spec.scale as string | undefined;
   if ((scale === 'log' || scale === 'reverse_log') && min <= 0) {
-    fail(`${where}.min`, `${scale} scale needs min > 0, got ${min}`, "Raise min above 0 or use scale 'linear'");
+    fail(
+      `${where}.min`,
+      `${scale} scale needs min > 0, got ${min}`,
+      "Raise min above 0 or use scale 'linear'",
+    );
   }
   let dflt: number;
   if (spec.default === undefined) {
@@ -75,22 +83,36 @@ function checkValues(where: string, spec: Spec): ResolvedHyperparameter {
   if (spec.type === 'categorical') {
     if (spec.scale !== undefined) fail(`${where}.scale`, 'categorical values have no scale', 'Remove scale');
     values.forEach((v, i) => {
-      if (typeof v !== 'string' || v === '') fail(`${where}.values[${i}]`, 'not a non-empty string', 'Use strings');
+      if (typeof v !== 'string' || v === '')
+        fail(`${where}.values[${i}]`, 'not a non-empty string', 'Use strings');
     });
     if (new Set(values).size !== values.length) fail(`${where}.values`, 'duplicate values', 'List each once');
   } else {
     values.forEach((v, i) => {
       finite(`${where}.values[${i}]`, v, false);
       if (i > 0 && v <= values[i - 1]) {
-        fail(`${where}.values`, 'discrete values must be strictly increasing', 'Sort them and drop duplicates');
+        fail(
+          `${where}.values`,
+          'discrete values must be strictly increasing',
+          'Sort them and drop duplicates',
+        );
       }
     });
   }
-  const dflt = spec.default ?? (spec.type === 'categorical' ? values[0] : values[Math.floor(values.length / 2)]);
+  const dflt =
+    spec.default ?? (spec.type === 'categorical' ? values[0] : values[Math.floor(values.length / 2)]);
   if (!values.includes(dflt)) {
-    fail(`${where}.default`, `${JSON.stringify(dflt)} is not one of the values`, `Use one of: ${values.join(', ')}`);
+    fail(
+      `${where}.default`,
+      `${JSON.stringify(dflt)} is not one of the values`,
+      `Use one of: ${values.join(', ')}`,
+    );
   }
-  return { ...(spec as unknown as HyperparameterSpec), values: [...values], default: dflt as number | string };
+  return {
+    ...(spec as unknown as HyperparameterSpec),
+    values: [...values],
+    default: dflt as number | string,
+  };
 }
 
 /** A hyperparameter that replaces a counting flag (epochs …) must be a positive integer. */
@@ -99,12 +121,20 @@ function checkTunableFlag(where: string, hp: ResolvedHyperparameter): void {
   const ok =
     (hp.type === 'integer' || hp.type === 'discrete') && numbers.every((v) => Number.isInteger(v) && v >= 1);
   if (!ok) {
-    fail(where, `${hp.name} replaces the --${hp.name} flag and must be a positive integer`, "Use type 'integer' with min >= 1");
+    fail(
+      where,
+      `${hp.name} replaces the --${hp.name} flag and must be a positive integer`,
+      "Use type 'integer' with min >= 1",
+    );
   }
 }
 
 /** Validate one spec; `where` is the option path used in errors, e.g. `hyperparameters[0]`. */
-export function resolveHyperparameter(where: string, input: unknown, framework: Framework): ResolvedHyperparameter {
+export function resolveHyperparameter(
+  where: string,
+  input: unknown,
+  framework: Framework,
+): ResolvedHyperparameter {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     fail(where, 'not an object', "Pass { name, type, min, max } or { name, type: 'categorical', values }");
   }
@@ -117,8 +147,10 @@ export function resolveHyperparameter(where: string, input: unknown, framework: 
   if (spec.scale !== undefined && (typeof spec.scale !== 'string' || !SCALES.includes(spec.scale))) {
     fail(`${where}.scale`, `unknown scale ${JSON.stringify(spec.scale)}`, `Use one of: ${SCALES.join(', ')}`);
   }
-  const hp = spec.type === 'double' || spec.type === 'integer' ? checkRange(where, spec) : checkValues(where, spec);
-  if (baseFlags(framework, 'tabular').some((f) => f.tunable && f.dest === hp.name)) checkTunableFlag(where, hp);
+  const hp =
+    spec.type === 'double' || spec.type === 'integer' ? checkRange(where, spec) : checkValues(where, spec);
+  if (baseFlags(framework, 'tabular').some((f) => f.tunable && f.dest === hp.name))
+    checkTunableFlag(where, hp);
   return hp;
 }
 
@@ -131,7 +163,11 @@ export function resolveHyperparameters(input: unknown, framework: Framework): Re
   return input.map((spec, i) => {
     const hp = resolveHyperparameter(`hyperparameters[${i}]`, spec, framework);
     if (seen.has(hp.name)) {
-      fail(`hyperparameters[${i}].name`, `${hp.name} is defined twice`, 'Give each hyperparameter a unique name');
+      fail(
+        `hyperparameters[${i}].name`,
+        `${hp.name} is defined twice`,
+        'Give each hyperparameter a unique name',
+      );
     }
     seen.add(hp.name);
     return hp;

@@ -110,7 +110,11 @@ function resolveMetric(metric: unknown): MetricSpec {
     );
   }
   if (goal !== 'maximize' && goal !== 'minimize') {
-    throw new TrainerOptionsError('metric.goal', `${JSON.stringify(goal)} is not a goal`, "Use 'maximize' or 'minimize'");
+    throw new TrainerOptionsError(
+      'metric.goal',
+      `${JSON.stringify(goal)} is not a goal`,
+      "Use 'maximize' or 'minimize'",
+    );
   }
   if (METRICS[id] !== goal) {
     throw new TrainerOptionsError(
@@ -130,7 +134,11 @@ function resolveMetric(metric: unknown): MetricSpec {
 export function resolveTrainerOptions(options: TrainerOptions): ResolvedTrainerOptions {
   const input: unknown = options;
   if (!isRecord(input)) {
-    throw new TrainerOptionsError('options', 'not an object', 'Pass { name, framework, metric, hyperparameters }');
+    throw new TrainerOptionsError(
+      'options',
+      'not an object',
+      'Pass { name, framework, metric, hyperparameters }',
+    );
   }
   rejectUnknownKeys('', input, OPTION_KEYS);
   const { name, framework, task = 'tabular' } = input;

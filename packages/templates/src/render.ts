@@ -39,7 +39,13 @@ function templateFiles(framework: Framework): Map<string, string> {
   for (const layer of layers) {
     const root = join(TRAINER_TEMPLATES_DIR, layer);
     for (const file of listFiles(root)) {
-      files.set(relative(root, file).split(sep).join('/').replace(/\.hbs$/, ''), file);
+      files.set(
+        relative(root, file)
+          .split(sep)
+          .join('/')
+          .replace(/\.hbs$/, ''),
+        file,
+      );
     }
   }
   return files;

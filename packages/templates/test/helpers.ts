@@ -58,7 +58,10 @@ export interface PythonResult {
 }
 
 /** Run `python <args>` to completion (never rejects; check `code`). */
-export function runPython(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<PythonResult> {
+export function runPython(
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<PythonResult> {
   return new Promise((resolve) => {
     const child = spawn(PYTHON, args, { cwd: options.cwd, env: options.env });
     let stdout = '';

@@ -5,8 +5,30 @@ import { FRAMEWORKS, IMAGE_FRAMEWORKS } from '../src/index.ts';
 import { generate, listFiles, PYTHON } from './helpers.ts';
 
 const cases: [Framework, TrainerTask][] = FRAMEWORKS.flatMap((fw) =>
-  IMAGE_FRAMEWORKS.includes(fw) ? ([[fw, 'tabular'], [fw, 'image']] as [Framework, TrainerTask][]) : [[fw, 'tabular']],
+  IMAGE_FRAMEWORKS.includes(fw)
+    ? ([
+        [fw, 'tabular'],
+        [fw, 'image'],
+      ] as [Framework, TrainerTask][])
+    : [[fw, 'tabular']],
 );
+
+/** Names read but never defined, imported or built in (what pyflakes calls undefined names). */
+const UNDEFINED_NAMES = String.raw`
+import builtins, glob, symtable, sys
+for path in sorted(glob.glob("**/*.py", recursive=True)):
+    top = symtable.symtable(open(path).read(), path, "exec")
+    defined = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported() or s.is_namespace()}
+    def walk(table):
+        for s in table.get_symbols():
+            free = s.is_global() or (table is top and not (s.is_assigned() or s.is_imported()))
+            name = s.get_name()
+            if s.is_referenced() and free and name not in defined and not hasattr(builtins, name):
+                print("%s: %s uses undefined %s" % (path, table.get_name(), name))
+        for child in table.get_children():
+            walk(child)
+    walk(top)
+`;
 
 describe('generated Python compiles', () => {
   it.each(cases)('%s (%s): every .py passes py_compile', async (framework, task) => {
@@ -17,7 +39,7 @@ describe('generated Python compiles', () => {
       metric: { id: 'f1', goal: 'maximize' },
       hyperparameters: [
         { name: 'learning_rate', type: 'double', min: 1e-5, max: 0.5, scale: 'log' },
-        { name: 'optimizer', type: 'categorical', values: ['adam', "it's \"quoted\" 100%"], default: 'adam' },
+        { name: 'optimizer', type: 'categorical', values: ['adam', 'it\'s "quoted" 100%'], default: 'adam' },
         { name: 'momentum', type: 'discrete', values: [0.5, 0.9, 0.99] },
         { name: 'width', type: 'integer', min: 1, max: 3 },
       ],
@@ -27,6 +49,8 @@ describe('generated Python compiles', () => {
     const out = spawnSync(PYTHON, ['-m', 'py_compile', ...files], { cwd: pkg, encoding: 'utf8' });
     expect(out.stderr).toBe('');
     expect(out.status).toBe(0);
+    const names = spawnSync(PYTHON, ['-c', UNDEFINED_NAMES], { cwd: pkg, encoding: 'utf8' });
+    expect(names.stderr + names.stdout).toBe('');
     // The flags parse both spellings Vertex AI may use, and --help formats (argparse %-formats help).
     const parse = spawnSync(
       PYTHON,

@@ -75,7 +75,11 @@ print("ok")
 
 describe('generated runtime modules', () => {
   it('metrics match scikit-learn; vertex_env, tb_events and the hypertune file follow the contract', async () => {
-    const pkg = await generate({ name: 'units', framework: 'sklearn', metric: { id: 'accuracy', goal: 'maximize' } });
+    const pkg = await generate({
+      name: 'units',
+      framework: 'sklearn',
+      metric: { id: 'accuracy', goal: 'maximize' },
+    });
     const metricsFile = `${tempDir('hypertune')}/out/output.metrics`;
     const out = spawnSync(PYTHON, ['-c', CHECKS, metricsFile], {
       cwd: tempDir('units'),

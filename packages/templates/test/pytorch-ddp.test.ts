@@ -23,16 +23,28 @@ describe('generated pytorch trainer, WORLD_SIZE=3', () => {
     const port = await freePort();
     const ranks = await Promise.all(
       [0, 1, 2].map((rank) =>
-        runPython(['-m', 'trainer.task', '--data', 'gs://bkt/data/train.csv', '--epochs', '3', '--dist-timeout', '60'], {
-          cwd: work,
-          env: {
-            ...base,
-            MASTER_ADDR: '127.0.0.1',
-            MASTER_PORT: String(port),
-            WORLD_SIZE: '3',
-            RANK: String(rank),
+        runPython(
+          [
+            '-m',
+            'trainer.task',
+            '--data',
+            'gs://bkt/data/train.csv',
+            '--epochs',
+            '3',
+            '--dist-timeout',
+            '60',
+          ],
+          {
+            cwd: work,
+            env: {
+              ...base,
+              MASTER_ADDR: '127.0.0.1',
+              MASTER_PORT: String(port),
+              WORLD_SIZE: '3',
+              RANK: String(rank),
+            },
           },
-        }),
+        ),
       ),
     );
     for (const r of ranks) expect(r.code, r.stderr).toBe(0);

@@ -57,9 +57,17 @@ describe('generated pytorch trainer', () => {
     expect(run.metrics.hyperparameters).toEqual({ learning_rate: 0.03, optimizer: 'adam', hidden_units: 32 });
     expect(run.metrics.accuracy).toBeGreaterThan(0.6);
     expectVertexContract(run, 'log_loss', 4);
-    const served = serve(`${run.modelDir}/model.mar`, [[0, 0, 0, 0, 0, 0, 0, 0], { data: [1, 1, 1, 1, 1, 1, 1, 1] }], run.env);
+    const served = serve(
+      `${run.modelDir}/model.mar`,
+      [[0, 0, 0, 0, 0, 0, 0, 0], { data: [1, 1, 1, 1, 1, 1, 1, 1] }],
+      run.env,
+    );
     expect(served.names).toEqual(['MAR-INF/MANIFEST.json', 'handler.py', 'index_to_name.json', 'model.pt']);
-    expect(served.manifest).toMatchObject({ serializedFile: 'model.pt', handler: 'handler.py', modelName: 'model' });
+    expect(served.manifest).toMatchObject({
+      serializedFile: 'model.pt',
+      handler: 'handler.py',
+      modelName: 'model',
+    });
     expect(served.predictions).toHaveLength(2);
     for (const p of served.predictions) {
       expect(['0', '1', '2']).toContain(p.label);
@@ -69,13 +77,31 @@ describe('generated pytorch trainer', () => {
 
   it('classifies demo images (--task image, a folder of class folders)', async () => {
     const run = await runInVertexEnv(
-      { name: 'torch-img', framework: 'pytorch', metric: { id: 'accuracy', goal: 'maximize' }, task: 'image' },
-      ['--task', 'image', '--out', 'gs://bkt/images/', '--rows', '90', '--classes', '3', '--image-size', '12'],
+      {
+        name: 'torch-img',
+        framework: 'pytorch',
+        metric: { id: 'accuracy', goal: 'maximize' },
+        task: 'image',
+      },
+      [
+        '--task',
+        'image',
+        '--out',
+        'gs://bkt/images/',
+        '--rows',
+        '90',
+        '--classes',
+        '3',
+        '--image-size',
+        '12',
+      ],
       ['--data', 'gs://bkt/images/', '--image-size', '12', '--epochs', '6', '--batch-size', '16'],
     );
     expectVertexContract(run, 'accuracy', 6);
     expect(run.metrics.classes).toEqual(['0', '1', '2']);
     const image = Array.from({ length: 12 }, () => Array.from({ length: 12 }, () => [0.1, 0.1, 0.1]));
-    expect(serve(`${run.modelDir}/model.mar`, [image], run.env).predictions[0]!.probabilities).toHaveLength(3);
+    expect(serve(`${run.modelDir}/model.mar`, [image], run.env).predictions[0]!.probabilities).toHaveLength(
+      3,
+    );
   });
 });

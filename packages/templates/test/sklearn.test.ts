@@ -31,7 +31,10 @@ describe('generated sklearn trainer', () => {
     // The saved artifact is what the prebuilt container loads: joblib, predicting class indices.
     const check = spawnSync(
       PYTHON,
-      ['-c', `import joblib; m = joblib.load(${JSON.stringify(join(run.modelDir, 'model.joblib'))}); print(m.predict([[0.0] * 8]))`],
+      [
+        '-c',
+        `import joblib; m = joblib.load(${JSON.stringify(join(run.modelDir, 'model.joblib'))}); print(m.predict([[0.0] * 8]))`,
+      ],
       { env: run.env, encoding: 'utf8' },
     );
     expect(check.stdout.trim()).toMatch(/^\[[01]\]$/);

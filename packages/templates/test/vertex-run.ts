@@ -51,7 +51,8 @@ export async function runInVertexEnv(
   expect(demo.stderr).toBe('');
   expect(demo.code).toBe(0);
   const result = await runPython(['-m', 'trainer.task', ...args], { cwd: work, env });
-  if (result.code !== 0) throw new Error(`trainer failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(`trainer failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
   const modelDir = join(mount, 'bkt', 'run', 'model');
   const metrics = JSON.parse(readFileSync(join(modelDir, 'metrics.json'), 'utf8')) as Record<string, unknown>;
   const hypertune = readFileSync(join(work, 'hypertune', 'output.metrics'), 'utf8')

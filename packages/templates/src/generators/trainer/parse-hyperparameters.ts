@@ -10,7 +10,11 @@ const ENTRY_HELP =
 function number(entry: string, text: string): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value)) {
-    throw new TrainerOptionsError('hyperparameters', `${JSON.stringify(text)} in ${entry} is not a number`, ENTRY_HELP);
+    throw new TrainerOptionsError(
+      'hyperparameters',
+      `${JSON.stringify(text)} in ${entry} is not a number`,
+      ENTRY_HELP,
+    );
   }
   return value;
 }
@@ -50,7 +54,11 @@ function parseJson(text: string): HyperparameterSpec[] {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new TrainerOptionsError('hyperparameters', `invalid JSON (${(error as Error).message})`, ENTRY_HELP);
+    throw new TrainerOptionsError(
+      'hyperparameters',
+      `invalid JSON (${(error as Error).message})`,
+      ENTRY_HELP,
+    );
   }
   const list = Array.isArray(value) ? value : [value];
   return list as HyperparameterSpec[];

@@ -1,0 +1,1 @@
+"""iris-trainer trainer package (scikit-learn). Entry point: ``python -m trainer.task``."""
