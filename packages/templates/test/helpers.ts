@@ -1,9 +1,10 @@
 /** Test helpers: generate a trainer into a temp dir, run real Python, read TensorBoard event files. */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { TrainerOptions } from '../src/index.ts';
 import { writeTrainer } from '../src/index.ts';
 
@@ -15,8 +16,19 @@ export function pythonHas(module: string): boolean {
   return spawnSync(PYTHON, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
 }
 
+const created: string[] = [];
+
+// Remove this file's temp dirs when its tests are done (TVX_KEEP_TMP=1 keeps them for debugging).
+afterAll(() => {
+  if (process.env.TVX_KEEP_TMP === '1') return;
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temp dir, removed after the test file unless TVX_KEEP_TMP=1. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `tvx-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `tvx-${prefix}-`));
+  created.push(dir);
+  return dir;
 }
 
 /** Write a trainer package into a fresh temp dir; returns the dir. */

@@ -14,11 +14,12 @@ const cases: [Framework, TrainerTask][] = FRAMEWORKS.flatMap((fw) =>
 );
 
 /** Names read but never defined, imported or built in (what pyflakes calls undefined names). */
-const UNDEFINED_NAMES = String.raw`
+const UNDEFINED_NAMES = `
 import builtins, glob, symtable, sys
 for path in sorted(glob.glob("**/*.py", recursive=True)):
     top = symtable.symtable(open(path).read(), path, "exec")
     defined = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported() or s.is_namespace()}
+    defined.add("__file__")
     def walk(table):
         for s in table.get_symbols():
             free = s.is_global() or (table is top and not (s.is_assigned() or s.is_imported()))
