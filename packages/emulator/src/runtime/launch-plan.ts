@@ -111,9 +111,12 @@ function frameworkMessage(image: string, module: string, python: string, importE
 /** The parts of the emulator's environment a trainer should see (PATH, locale, BLAS settings …). */
 function inheritedEnv(): Record<string, string> {
   const keep = /^(PATH|HOME|LANG|LC_.*|TZ|TMPDIR|USER|OPENBLAS_.*|OMP_.*|MKL_.*|PYTHONPATH)$/;
-  return Object.fromEntries(
+  const env = Object.fromEntries(
     Object.entries(process.env).filter(([k, v]) => keep.test(k) && v !== undefined),
   ) as Record<string, string>;
+  // Replicas share a few local cores, where OpenMP's spinning threads fight each other; a job's env can override.
+  env.OMP_NUM_THREADS ??= '1';
+  return env;
 }
 
 /** Adds the runtime's own Python modules (hypertune) to PYTHONPATH. */
