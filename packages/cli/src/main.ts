@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerEmulator } from './commands/emulator.ts';
+import { registerGenerate } from './commands/generate.ts';
 import { registerJobs } from './commands/jobs.ts';
 import { registerTrain } from './commands/train.ts';
 import { ExitCode, failWith, type GlobalOptions } from './output.ts';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerEmulator(program, globals);
   registerJobs(program, globals);
   registerTrain(program, globals);
+  registerGenerate(program, globals);
   return program;
 }
 

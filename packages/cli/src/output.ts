@@ -39,6 +39,8 @@ export function failWith(err: unknown, json = false): never {
   let code: number = ExitCode.INTERNAL;
   if (err instanceof JobFailedError) code = ExitCode.JOB_FAILED;
   else if (err instanceof ValidationError || err instanceof ConfigurationError) code = ExitCode.USAGE;
+  else if (typeof (err as { fix?: unknown })?.fix === 'string')
+    code = ExitCode.USAGE; // other packages' option errors
   else if (err instanceof ApiError)
     code = err.code === StatusCode.UNAVAILABLE ? ExitCode.UNAVAILABLE : ExitCode.API;
   else if ((e as { code?: string }).code === 'commander.invalidArgument') code = ExitCode.USAGE;

@@ -278,6 +278,37 @@ describe('tvx', () => {
     expect(list.find((j) => j.displayName === 'cli-iris')?.state).toBe('JOB_STATE_SUCCEEDED');
   });
 
+  it('generates a trainer package, and refuses bad hyperparameters with exit code 2', () => {
+    const dir = join(work, 'gen-xgb');
+    const out = json<{ directory: string; files: string[] }>([
+      'generate',
+      'trainer',
+      'gen-xgb',
+      '--framework',
+      'xgboost',
+      '--directory',
+      dir,
+      '--hyperparameter',
+      'max_depth:integer:2:8:4',
+    ]);
+    expect(out.directory).toBe(dir);
+    expect(out.files.map((f) => f.slice(dir.length + 1))).toEqual(
+      expect.arrayContaining(['setup.py', 'trainer/task.py', 'trainer/model.py']),
+    );
+    expect(readFileSync(join(dir, 'trainer/task.py'), 'utf8')).toContain('"--max_depth"');
+    const bad = tvx([
+      'generate',
+      'trainer',
+      'bad',
+      '--directory',
+      join(work, 'bad'),
+      '--hyperparameter',
+      'lr:double:1:0',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('hyperparameters[0].min: min 1 > max 0');
+  });
+
   it('stops the emulator', () => {
     expect(tvx(['emulator', 'stop']).code).toBe(0);
     expect(tvx(['emulator', 'status']).code).toBe(4);

@@ -3,6 +3,12 @@
  * PyTorch, TensorFlow/Keras) and the Nx generator `@terra-vertex/templates:trainer`.
  */
 export { TrainerOptionsError } from './errors.ts';
+export { toTrainerOptions, trainerDirectory } from './generators/trainer/generator.ts';
+export {
+  parseHyperparameterEntry,
+  parseHyperparameters,
+} from './generators/trainer/parse-hyperparameters.ts';
+export type { TrainerGeneratorSchema } from './generators/trainer/schema.d.ts';
 export type {
   Framework,
   HyperparameterScale,
