@@ -15,7 +15,7 @@ import {
 import type { Command } from 'commander';
 import { type GlobalOptions, print } from '../output.ts';
 import { progressDisplay } from '../progress.ts';
-import { collect, keyValues } from './options.ts';
+import { collect, keyValues, runResourceOptions } from './options.ts';
 
 interface PipelineFlags {
   displayName: string;
@@ -42,7 +42,7 @@ interface PipelineFlags {
 
 /** The options every `tvx train script|package|container` takes. */
 function pipelineOptions(cmd: Command): Command {
-  return cmd
+  return runResourceOptions(cmd, 'training')
     .argument('[args...]', 'arguments passed to the trainer (after --)')
     .option('--display-name <name>', 'training pipeline display name', 'tvx-training')
     .option('--serving-image <uri>', 'prediction image: register the trained model with it')
@@ -51,26 +51,10 @@ function pipelineOptions(cmd: Command): Command {
     .option('--model-display-name <name>', 'display name of the registered model')
     .option('--parent-model <model>', 'register the model as a new version of this one')
     .option('--model-alias <alias>', 'version alias of the registered model (repeatable)', collect)
-    .option('--env <KEY=VALUE>', 'environment variable for the trainer (repeatable)', collect)
-    .option('--label <key=value>', 'pipeline label (repeatable)', collect)
-    .option(
-      '--replica-count <n>',
-      'replicas in total: 1 chief plus n-1 workers',
-      (v) => Number.parseInt(v, 10),
-      1,
-    )
-    .option('--machine-type <type>', 'machine type (default n1-standard-4)')
-    .option('--accelerator-type <type>', 'e.g. NVIDIA_TESLA_T4')
-    .option('--accelerator-count <n>', 'accelerators per replica', (v) => Number.parseInt(v, 10))
-    .option('--base-output-dir <gs-uri>', 'where AIP_MODEL_DIR and friends point')
-    .option('--timeout <seconds>', 'stop the training after this long', (v) => Number.parseInt(v, 10))
-    .option('--service-account <email>', 'service account the training runs as')
     .option(
       '--dry-run',
       'print the exact CreateTrainingPipeline request without sending it (nothing is uploaded)',
-    )
-    .option('--no-wait', 'return once the pipeline is created')
-    .option('--no-logs', 'do not print log lines while waiting');
+    );
 }
 
 function jobOptions(f: PipelineFlags, g: GlobalOptions): TrainingJobOptions {
@@ -133,63 +117,68 @@ const DEFAULT_TRAINING_IMAGE = 'us-docker.pkg.dev/vertex-ai/training/sklearn-cpu
 
 /** `tvx train script|package|container`: training pipelines that register the trained model. */
 export function registerTrainPipelines(train: Command, globals: () => GlobalOptions): void {
-  pipelineOptions(train.command('script').description('train a local Python script (CustomTrainingJob)'))
-    .requiredOption('--script <path>', 'the training script, or a folder with task.py')
-    .option('--container-uri <uri>', 'training image', DEFAULT_TRAINING_IMAGE)
-    .option('--requirement <req>', "pip requirement of the script (repeatable), e.g. 'pandas'", collect)
-    .action(async (args: string[], f: PipelineFlags & { script: string; requirement?: string[] }) => {
+  pipelineOptions(
+    train
+      .command('script')
+      .description('train a local Python script (CustomTrainingJob)')
+      .requiredOption('--script <path>', 'the training script, or a folder with task.py')
+      .option('--container-uri <uri>', 'training image', DEFAULT_TRAINING_IMAGE)
+      .option('--requirement <req>', "pip requirement of the script (repeatable), e.g. 'pandas'", collect),
+  ).action(async (args: string[], f: PipelineFlags & { script: string; requirement?: string[] }) => {
+    const g = globals();
+    const job = new CustomTrainingJob({
+      ...jobOptions(f, g),
+      scriptPath: f.script,
+      requirements: f.requirement,
+    });
+    await submit(job, f, g, args);
+  });
+
+  pipelineOptions(
+    train
+      .command('package')
+      .description('train a Python package (CustomPythonPackageTrainingJob)')
+      .option('--package-uri <gs-uri>', 'gs:// URI of the sdist')
+      .option('--package-dir <dir>', 'local folder with setup.py: built and uploaded to the staging bucket')
+      .requiredOption('--module <module>', 'module to run, e.g. trainer.task')
+      .option('--container-uri <uri>', 'training image', DEFAULT_TRAINING_IMAGE),
+  ).action(
+    async (
+      args: string[],
+      f: PipelineFlags & { packageUri?: string; packageDir?: string; module: string },
+    ) => {
       const g = globals();
-      const job = new CustomTrainingJob({
+      let uri = f.packageUri;
+      if (f.packageDir)
+        uri = await stagePythonPackage(
+          await resolveConfig({ project: g.project, location: g.location }),
+          f.packageDir,
+          { dryRun: f.dryRun },
+        );
+      if (!uri)
+        throw new ValidationError(
+          '--package-dir',
+          'no package given',
+          'Give --package-dir <folder> or --package-uri gs://….',
+        );
+      const job = new CustomPythonPackageTrainingJob({
         ...jobOptions(f, g),
-        scriptPath: f.script,
-        requirements: f.requirement,
+        pythonPackageGcsUri: uri,
+        pythonModuleName: f.module,
       });
       await submit(job, f, g, args);
-    });
+    },
+  );
 
   pipelineOptions(
-    train.command('package').description('train a Python package (CustomPythonPackageTrainingJob)'),
-  )
-    .option('--package-uri <gs-uri>', 'gs:// URI of the sdist')
-    .option('--package-dir <dir>', 'local folder with setup.py: built and uploaded to the staging bucket')
-    .requiredOption('--module <module>', 'module to run, e.g. trainer.task')
-    .option('--container-uri <uri>', 'training image', DEFAULT_TRAINING_IMAGE)
-    .action(
-      async (
-        args: string[],
-        f: PipelineFlags & { packageUri?: string; packageDir?: string; module: string },
-      ) => {
-        const g = globals();
-        let uri = f.packageUri;
-        if (f.packageDir)
-          uri = await stagePythonPackage(
-            await resolveConfig({ project: g.project, location: g.location }),
-            f.packageDir,
-            { dryRun: f.dryRun },
-          );
-        if (!uri)
-          throw new ValidationError(
-            '--package-dir',
-            'no package given',
-            'Give --package-dir <folder> or --package-uri gs://….',
-          );
-        const job = new CustomPythonPackageTrainingJob({
-          ...jobOptions(f, g),
-          pythonPackageGcsUri: uri,
-          pythonModuleName: f.module,
-        });
-        await submit(job, f, g, args);
-      },
-    );
-
-  pipelineOptions(
-    train.command('container').description('train with a container image (CustomContainerTrainingJob)'),
-  )
-    .requiredOption('--container-uri <uri>', 'training image')
-    .option('--command <cmd...>', 'entrypoint override')
-    .action(async (args: string[], f: PipelineFlags & { command?: string[] }) => {
-      const g = globals();
-      const job = new CustomContainerTrainingJob({ ...jobOptions(f, g), command: f.command });
-      await submit(job, f, g, args);
-    });
+    train
+      .command('container')
+      .description('train with a container image (CustomContainerTrainingJob)')
+      .requiredOption('--container-uri <uri>', 'training image')
+      .option('--command <cmd...>', 'entrypoint override'),
+  ).action(async (args: string[], f: PipelineFlags & { command?: string[] }) => {
+    const g = globals();
+    const job = new CustomContainerTrainingJob({ ...jobOptions(f, g), command: f.command });
+    await submit(job, f, g, args);
+  });
 }

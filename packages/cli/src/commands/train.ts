@@ -8,7 +8,7 @@ import {
 import { type Command, Option } from 'commander';
 import { type GlobalOptions, print } from '../output.ts';
 import { progressDisplay } from '../progress.ts';
-import { collect, keyValues } from './options.ts';
+import { collect, keyValues, runResourceOptions } from './options.ts';
 import { registerTrainPipelines } from './train-pipeline.ts';
 
 interface TrainOptions {
@@ -37,8 +37,7 @@ interface TrainOptions {
 export function registerTrain(program: Command, globals: () => GlobalOptions): void {
   const train = program.command('train').description('submit training jobs');
   registerTrainPipelines(train, globals);
-  train
-    .command('custom-job')
+  runResourceOptions(train.command('custom-job'), 'job')
     .description('run a Python package or a container as a CustomJob; trainer arguments go after --')
     .argument('[args...]', 'arguments passed to the trainer')
     .option('--display-name <name>', 'job display name')
@@ -52,23 +51,7 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
     )
     .option('--container-image <uri>', 'run this container image instead of a package')
     .option('--command <cmd...>', 'container entrypoint override')
-    .option('--env <KEY=VALUE>', 'environment variable (repeatable)', collect)
-    .option('--label <key=value>', 'job label (repeatable)', collect)
-    .option(
-      '--replica-count <n>',
-      'replicas in total: 1 chief plus n-1 workers',
-      (v) => Number.parseInt(v, 10),
-      1,
-    )
-    .option('--machine-type <type>', 'machine type (default n1-standard-4)')
-    .option('--accelerator-type <type>', 'e.g. NVIDIA_TESLA_T4')
-    .option('--accelerator-count <n>', 'accelerators per replica', (v) => Number.parseInt(v, 10))
-    .option('--base-output-dir <gs-uri>', 'where AIP_MODEL_DIR and friends point')
-    .option('--timeout <seconds>', 'stop the job after this long', (v) => Number.parseInt(v, 10))
-    .option('--service-account <email>', 'service account the job runs as')
     .option('--dry-run', 'print the exact CreateCustomJob request without sending it (nothing is uploaded)')
-    .option('--no-wait', 'return once the job is created')
-    .option('--no-logs', 'do not print log lines while waiting')
     .addOption(new Option('--sync', 'alias of the default (wait)').hideHelp())
     .action(async (args: string[], o: TrainOptions) => {
       const g = globals();
