@@ -233,7 +233,9 @@ describe('emulator runtime, driven by the official JobServiceClient', () => {
       details: string;
     };
     expect(err.code).toBe(12);
-    expect(err.details).toContain('JobService/ListBatchPredictionJobs is not implemented');
+    expect(err.details).toContain(
+      'JobService/ListBatchPredictionJobs is not served by the terra-vertex emulator',
+    );
   });
 
   it('keeps every job across a restart and fails the ones that were running, saying why', async () => {

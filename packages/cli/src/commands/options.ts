@@ -20,6 +20,21 @@ export function keyValues(list: string[] | undefined, flag: string): Record<stri
   );
 }
 
+/** The values of {@link runResourceOptions}. */
+export interface RunResourceFlags {
+  env?: string[];
+  label?: string[];
+  replicaCount: number;
+  machineType?: string;
+  acceleratorType?: string;
+  acceleratorCount?: number;
+  baseOutputDir?: string;
+  timeout?: number;
+  serviceAccount?: string;
+  wait: boolean;
+  logs: boolean;
+}
+
 /**
  * Options every training command shares: where and how long the replicas run, their environment and
  * labels, and whether to wait.

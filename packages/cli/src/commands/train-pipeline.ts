@@ -15,9 +15,9 @@ import {
 import type { Command } from 'commander';
 import { type GlobalOptions, print } from '../output.ts';
 import { progressDisplay } from '../progress.ts';
-import { collect, keyValues, runResourceOptions } from './options.ts';
+import { collect, keyValues, type RunResourceFlags, runResourceOptions } from './options.ts';
 
-interface PipelineFlags {
+interface PipelineFlags extends RunResourceFlags {
   displayName: string;
   containerUri?: string;
   servingImage?: string;
@@ -26,18 +26,7 @@ interface PipelineFlags {
   modelDisplayName?: string;
   parentModel?: string;
   modelAlias?: string[];
-  env?: string[];
-  label?: string[];
-  replicaCount: number;
-  machineType?: string;
-  acceleratorType?: string;
-  acceleratorCount?: number;
-  baseOutputDir?: string;
-  timeout?: number;
-  serviceAccount?: string;
   dryRun?: boolean;
-  wait: boolean;
-  logs: boolean;
 }
 
 /** The options every `tvx train script|package|container` takes. */

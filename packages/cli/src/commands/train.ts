@@ -8,10 +8,10 @@ import {
 import { type Command, Option } from 'commander';
 import { type GlobalOptions, print } from '../output.ts';
 import { progressDisplay } from '../progress.ts';
-import { collect, keyValues, runResourceOptions } from './options.ts';
+import { collect, keyValues, type RunResourceFlags, runResourceOptions } from './options.ts';
 import { registerTrainPipelines } from './train-pipeline.ts';
 
-interface TrainOptions {
+interface TrainOptions extends RunResourceFlags {
   displayName?: string;
   packageUri?: string[];
   packageDir?: string;
@@ -19,18 +19,7 @@ interface TrainOptions {
   executorImage: string;
   containerImage?: string;
   command?: string[];
-  env?: string[];
-  label?: string[];
-  replicaCount: number;
-  machineType?: string;
-  acceleratorType?: string;
-  acceleratorCount?: number;
-  baseOutputDir?: string;
-  timeout?: number;
-  serviceAccount?: string;
-  wait: boolean;
   dryRun?: boolean;
-  logs: boolean;
 }
 
 /** `tvx train custom-job`: run a Python package or a container as a Vertex AI CustomJob. */
