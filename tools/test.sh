@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash tools/setup/install.sh
 npm run lint
 npm run typecheck
-npm test
+# Every test really runs here (no replay from Nx's cache of an earlier run on this machine).
+npm run test:ci
