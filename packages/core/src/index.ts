@@ -15,7 +15,14 @@ export {
   resolveConfig,
   type SettingSource,
 } from './config.ts';
-export { closeClients, jobServiceClient, storageClient, vertexClientOptions } from './connection.ts';
+export {
+  closeClients,
+  jobServiceClient,
+  modelServiceClient,
+  pipelineServiceClient,
+  storageClient,
+  vertexClientOptions,
+} from './connection.ts';
 export {
   ApiError,
   ConfigurationError,

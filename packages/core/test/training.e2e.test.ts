@@ -7,6 +7,7 @@ import {
   exists,
   Model,
   type ProgressEvent,
+  pipelineServiceClient,
   resolveConfig,
   storageClient,
   TrainingFailedError,
@@ -32,6 +33,7 @@ describe('training pipelines on the emulator', () => {
       containerUri: SKLEARN_IMAGE,
       requirements: ['scikit-learn', 'joblib'],
       modelServingContainerImageUri: SERVING,
+      labels: { origin: 'iris-script' },
     });
     const events: ProgressEvent[] = [];
     const model = await job.run({ args: ['--max-depth', '2'], onProgress: (e) => events.push(e) });
@@ -59,6 +61,7 @@ describe('training pipelines on the emulator', () => {
       pythonModuleName: 'trainer.task',
       containerUri: SKLEARN_IMAGE,
       modelServingContainerImageUri: SERVING,
+      labels: { origin: 'iris-script' },
     });
     const v2 = await job.run({ parentModel: first!.resourceName, modelVersionAliases: ['candidate'] });
     expect(v2!.resourceName).toBe(first!.resourceName);
@@ -108,6 +111,37 @@ describe('training pipelines on the emulator', () => {
     expect(err).toBeInstanceOf(TrainingFailedError);
     expect((err as Error).message).toMatch(/requires tvx-no-such-package>=1\.0, which .* cannot import/);
     expect((err as Error).message).not.toMatch(/scikit-learn|cloudml-hypertune/);
+  });
+
+  it('cancels a running pipeline, then deletes it; moves aliases between versions and deletes a model', async () => {
+    const slow = new CustomPythonPackageTrainingJob({
+      displayName: 'cancel-pipeline',
+      pythonPackageGcsUri: await stageSklearnTrainer(),
+      pythonModuleName: 'trainer.task',
+      containerUri: SKLEARN_IMAGE,
+      modelServingContainerImageUri: SERVING,
+    });
+    await slow.run({ sync: false, args: ['--sleep', '60'] });
+    await slow.cancel();
+    await expect(slow.wait()).rejects.toThrow(TrainingFailedError);
+    expect(slow.state).toBe('PIPELINE_STATE_CANCELLED');
+    const client = await pipelineServiceClient(await resolveConfig());
+    const [op] = await client.deleteTrainingPipeline({ name: slow.resourceName });
+    await op.promise();
+    await expect(client.getTrainingPipeline({ name: slow.resourceName })).rejects.toMatchObject({ code: 5 });
+
+    const [model] = await Model.list({ filter: 'labels.origin="iris-script"' });
+    const v1 = await Model.get(`${model!.resourceName}@1`);
+    await v1.mergeVersionAliases(['golden']);
+    expect((await Model.get(`${model!.resourceName}@golden`)).versionId).toBe('1');
+    await (await Model.get(`${model!.resourceName}@2`)).mergeVersionAliases(['golden', '-candidate']);
+    const versions = await model!.versions();
+    expect(versions.map((v) => [v.versionId, v.versionAliases])).toEqual([
+      ['1', []],
+      ['2', ['default', 'golden']],
+    ]);
+    await model!.delete();
+    await expect(Model.get(model!.resourceName)).rejects.toThrow(/NOT_FOUND/);
   });
 
   it('returns no model without a serving image, and refuses datasets for now', async () => {
