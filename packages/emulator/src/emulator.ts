@@ -93,12 +93,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const dispatcher = new RpcDispatcher(requestLog);
   dispatcher.register('google.cloud.aiplatform.v1.JobService', jobServiceHandlers(jobs, runner, ops));
   dispatcher.register('google.longrunning.Operations', operationsHandlers(ops));
-  const models = new ModelRegistry(new ResourceStore(dataDir, 'models'));
+  const modelStore = new ResourceStore(dataDir, 'models');
+  const pipelineStore = new ResourceStore(dataDir, 'trainingPipelines');
+  const models = new ModelRegistry(modelStore);
   dispatcher.register('google.cloud.aiplatform.v1.ModelService', modelServiceHandlers(models, ops));
   dispatcher.register(
     'google.cloud.aiplatform.v1.PipelineService',
     pipelineServiceHandlers({
-      pipelines: new ResourceStore(dataDir, 'trainingPipelines'),
+      pipelines: pipelineStore,
       jobs,
       runner,
       models,
@@ -127,8 +129,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     info: () => ({ vertex: vertexAddress, http: httpAddress, dataDir, pid: process.pid }),
     reset: async () => {
       await runner.stopAll('The emulator was reset.');
-      jobs.clear();
-      ops.store.clear();
+      for (const store of [jobs, ops.store, modelStore, pipelineStore]) store.clear();
+      logs.clear();
+      for (const dir of [gcsRoot, objects.metaRoot]) {
+        rmSync(dir, { recursive: true, force: true });
+        mkdirSync(dir, { recursive: true });
+      }
       requestLog.clear();
     },
     shutdown: stop,

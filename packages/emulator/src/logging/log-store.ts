@@ -87,6 +87,13 @@ export class LogStore {
     );
   }
 
+  /** Forgets every job's logs. */
+  clear(): void {
+    this.cache.clear();
+    rmSync(this.dir, { recursive: true, force: true });
+    mkdirSync(this.dir, { recursive: true });
+  }
+
   delete(jobId: string): void {
     this.cache.delete(jobId);
     rmSync(this.file(jobId), { force: true });
