@@ -23,6 +23,7 @@ export {
   storageClient,
   vertexClientOptions,
 } from './connection.ts';
+export * from './display/index.ts';
 export {
   ApiError,
   ConfigurationError,

@@ -3,12 +3,27 @@
  * PyTorch, TensorFlow/Keras) and the Nx generator `@terra-vertex/templates:trainer`.
  */
 export { TrainerOptionsError } from './errors.ts';
+export type { NotebookGeneratorSchema } from './generators/notebook/schema.d.ts';
 export { toTrainerOptions, trainerDirectory } from './generators/trainer/generator.ts';
 export {
   parseHyperparameterEntry,
   parseHyperparameters,
 } from './generators/trainer/parse-hyperparameters.ts';
 export type { TrainerGeneratorSchema } from './generators/trainer/schema.d.ts';
+export { type NotebookCell, parseCells } from './notebook/cells.ts';
+export { type FrameworkImages, NOTEBOOK_DEFAULTS, type NotebookContext } from './notebook/context.ts';
+export { NotebookTemplateError } from './notebook/errors.ts';
+export { TSLAB_METADATA, toIpynb } from './notebook/ipynb.ts';
+export {
+  checkNotebooks,
+  listNotebookTemplates,
+  NOTEBOOK_TEMPLATES_DIR,
+  type NotebookDrift,
+  renderNotebook,
+  renderStarterNotebook,
+  type StarterNotebookOptions,
+  writeNotebooks,
+} from './notebook/render-notebook.ts';
 export type {
   Framework,
   HyperparameterScale,

@@ -1,0 +1,93 @@
+/**
+ * Runs every published notebook (and the notebook the Nx generator writes) headless in fresh tslab
+ * kernels on the embedded emulator, through the same runner as `npm run notebooks`, and checks what landed
+ * in the executed copies. Needs Debian's Jupyter pieces and built packages (the Nx test target builds them).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundledNotebooks } from '../src/paths.ts';
+import { formatFailure, type NotebookRun, runNotebooks } from '../src/runner.ts';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const STARTER = `${root}packages/templates/src/generators/notebook/__fixtures__/03-my-experiment.ipynb`;
+
+type Output = {
+  output_type: string;
+  name?: string;
+  text?: string[];
+  data?: Record<string, string | string[]>;
+};
+type Cell = { id: string; cell_type: string; outputs?: Output[] };
+
+/** Everything a cell showed: stream text and text/html, joined. */
+function shown(cells: Cell[], id: string): string {
+  const cell = cells.find((c) => c.id === id);
+  expect(cell, `no cell ${id}`).toBeDefined();
+  return (cell!.outputs ?? [])
+    .map((o) => [o.text ?? [], o.data?.['text/html'] ?? []].flat().join(''))
+    .join('\n');
+}
+
+function mimeTypes(cells: Cell[], id: string): string[] {
+  return (cells.find((c) => c.id === id)?.outputs ?? []).flatMap((o) => Object.keys(o.data ?? {}));
+}
+
+describe('the notebooks, executed headless', () => {
+  const runs = new Map<string, NotebookRun>();
+  const cells = (name: string): Cell[] => JSON.parse(readFileSync(runs.get(name)!.executed, 'utf8')).cells;
+
+  beforeAll(async () => {
+    const results = await runNotebooks({
+      notebooks: [...bundledNotebooks(), STARTER],
+      outDir: `${root}packages/notebooks/test-results/executed`,
+      jupyterDir: `${root}node_modules/.cache/terra-vertex/jupyter`,
+      keepGoing: true,
+      log: (line) => console.log(line),
+    });
+    for (const r of results) runs.set(r.notebook.split('/').pop()!.replace('.ipynb', ''), r);
+    console.log(
+      results
+        .map((r) => `${r.ok ? '✓' : '✗'} ${r.notebook.split('/').pop()} ${r.seconds.toFixed(1)} s`)
+        .join('\n'),
+    );
+  }, 900_000);
+
+  it.each(['01-custom-training', '02-distributed-training', '03-my-experiment'])(
+    '%s runs to the end',
+    (name) => {
+      const run = runs.get(name)!;
+      expect(run.ok, formatFailure(run)).toBe(true);
+      const executed = cells(name).filter((c) => c.cell_type === 'code');
+      expect(executed.every((c) => (c.outputs ?? []).length > 0)).toBe(true);
+    },
+  );
+
+  it('01: the script and the package train on the emulator, reattach by name, and register models', () => {
+    const c = cells('01-custom-training');
+    expect(shown(c, 'setup')).toContain('the embedded terra-vertex emulator');
+    expect(shown(c, 'cost')).toContain('Estimated Vertex AI cost');
+    expect(shown(c, 'script')).toMatch(/>SUCCEEDED</);
+    expect(shown(c, 'script')).toMatch(
+      /registered projects\/demo-terra-vertex\/locations\/us-central1\/models\/\d+@1/,
+    );
+    expect(shown(c, 'package')).toMatch(/state PIPELINE_STATE_(QUEUED|PENDING|RUNNING)/);
+    expect(shown(c, 'reattach')).toMatch(/customJobs\/\d+[\s\S]*>SUCCEEDED<[\s\S]*JOB_STATE_SUCCEEDED/);
+    expect(shown(c, 'logs')).toContain('PARAMS_SHA256');
+    expect(shown(c, 'model')).toMatch(/-tabular-model[\s\S]*PIPELINE_STATE_SUCCEEDED/);
+    expect(shown(c, 'results')).toContain('accuracy');
+    expect(mimeTypes(c, 'results')).toEqual(['text/html', 'image/svg+xml', 'image/png']);
+    expect(shown(c, 'cleanup')).toMatch(/deleted .*-tabular-model, .*-iris-script-model/);
+  });
+
+  it('02: three replicas train with DDP and their PARAMS_SHA256 digests agree', () => {
+    const c = cells('02-distributed-training');
+    const ranks = shown(c, 'ranks');
+    expect(ranks).toContain('All 3 replicas ended with the same weights');
+    for (const r of ['workerpool0-0', 'workerpool1-0', 'workerpool1-1']) expect(ranks).toContain(r);
+    expect(new Set(ranks.match(/[0-9a-f]{64}/g))).toHaveProperty('size', 1);
+    expect(ranks).toContain('ranks agree: true');
+    expect(shown(c, 'ddp')).toMatch(/PIPELINE_STATE_SUCCEEDED: registered/);
+    expect(mimeTypes(c, 'ranks')).toContain('image/svg+xml');
+  });
+});
