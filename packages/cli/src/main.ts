@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerEmulator } from './commands/emulator.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerJobs } from './commands/jobs.ts';
+import { registerNotebooks } from './commands/notebooks.ts';
 import { registerTrain } from './commands/train.ts';
 import { ExitCode, failWith, type GlobalOptions } from './output.ts';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerJobs(program, globals);
   registerTrain(program, globals);
   registerGenerate(program, globals);
+  registerNotebooks(program, globals);
   return program;
 }
 

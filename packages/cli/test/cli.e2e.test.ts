@@ -3,6 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Storage } from '@google-cloud/storage';
+import { ensureBucket } from '@terra-vertex/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -307,6 +309,49 @@ describe('tvx', () => {
     ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('hyperparameters[0].min: min 1 > max 0');
+  });
+
+  it('publishes the notebooks to a workspace bucket (keeping edited copies) and installs the kernel', async () => {
+    await ensureBucket(
+      new Storage({ apiEndpoint: emuEnv.STORAGE_EMULATOR_HOST, projectId: 'p' }),
+      'fc-cli-test',
+    );
+    const first = json<{ name: string; status: string; uri: string }[]>([
+      'notebooks',
+      'publish',
+      '--workspace-bucket',
+      'gs://fc-cli-test',
+    ]);
+    expect(first.map((n) => [n.name, n.status])).toEqual([
+      ['01-custom-training.ipynb', 'uploaded'],
+      ['02-distributed-training.ipynb', 'uploaded'],
+    ]);
+    expect(first[0]!.uri).toBe('gs://fc-cli-test/notebooks/01-custom-training.ipynb');
+    const again = json<{ status: string }[]>([
+      'notebooks',
+      'publish',
+      '--workspace-bucket',
+      'gs://fc-cli-test',
+    ]);
+    expect(again.map((n) => n.status)).toEqual(['exists', 'exists']);
+    const bad = tvx(['notebooks', 'publish', '--workspace-bucket', 'gs://Not A Bucket']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('workspaceBucket');
+
+    const prefix = join(work, 'jupyter-prefix');
+    const kernel = json<{ kernelDir: string; argv: string[] }>([
+      'notebooks',
+      'install-kernel',
+      '--prefix',
+      prefix,
+    ]);
+    expect(kernel.kernelDir.startsWith(prefix)).toBe(true);
+    const spec = JSON.parse(readFileSync(join(kernel.kernelDir, 'kernel.json'), 'utf8')) as {
+      argv: string[];
+      language: string;
+    };
+    expect(spec.argv[0]).toBe(process.execPath);
+    expect(spec.language).toBe('typescript');
   });
 
   it('stops the emulator', () => {

@@ -5,7 +5,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { exists, type ResolvedConfig, resolveConfig, storageClient, uploadBytes } from '@terra-vertex/core';
+import {
+  exists,
+  type ResolvedConfig,
+  resolveConfig,
+  storageClient,
+  uploadBytes,
+  ValidationError,
+} from '@terra-vertex/core';
 import { bundledNotebooks } from './paths.ts';
 import { terraEnvironment } from './terra.ts';
 
@@ -35,14 +42,18 @@ export interface PublishedNotebook {
 export function workspaceBucketUri(value: string | undefined): string {
   const bucket = (value ?? '').trim().replace(/\/+$/, '');
   if (!bucket) {
-    throw new Error(
-      'workspaceBucket: no workspace bucket given and WORKSPACE_BUCKET is not set. Pass the bucket of your Terra workspace, e.g. gs://fc-01234567-…',
+    throw new ValidationError(
+      'workspaceBucket',
+      'no workspace bucket given and WORKSPACE_BUCKET is not set',
+      'Pass the bucket of your Terra workspace, e.g. gs://fc-01234567-….',
     );
   }
   const uri = bucket.startsWith('gs://') ? bucket : `gs://${bucket}`;
   if (!/^gs:\/\/[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/.test(uri)) {
-    throw new Error(
-      `workspaceBucket: ${JSON.stringify(value)} is not a bucket. Pass the bucket only (gs://fc-…): notebooks go to its notebooks/ folder`,
+    throw new ValidationError(
+      'workspaceBucket',
+      `${JSON.stringify(value)} is not a bucket`,
+      'Pass the bucket only (gs://fc-…): notebooks go to its notebooks/ folder.',
     );
   }
   return uri;
