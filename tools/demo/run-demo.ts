@@ -7,6 +7,7 @@
  *   5. reattach to a job by resource name, as a restarted notebook would, and list jobs
  *   6. train with training pipelines that register the model, with versions and aliases
  *   7. the same through the `tvx` CLI against a separately started emulator
+ *   8. the ready-to-run notebooks, executed headless as a Terra user would run them
  * Run it with `npm run demo` (after tools/setup/install.sh).
  */
 import { spawnSync } from 'node:child_process';
@@ -196,4 +197,10 @@ try {
   cli(['emulator', 'stop']);
   rmSync(dataDir, { recursive: true, force: true });
 }
+step('The ready-to-run notebooks, executed headless in fresh tslab kernels');
+const notebooks = spawnSync(process.execPath, [join(root, 'tools/notebooks/run-notebooks.ts')], {
+  stdio: 'inherit',
+});
+if (notebooks.status !== 0) throw new Error(`the notebooks failed (exit ${notebooks.status})`);
+console.log('  executed copies: packages/notebooks/test-results/executed/');
 console.log(`\n${bold('Demo complete.')}`);
