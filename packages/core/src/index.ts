@@ -64,6 +64,7 @@ export { DEFAULT_LOCATION, SUPPORTED_REGIONS, vertexApiHost } from './regions.ts
 export { toReadableJson } from './resource-json.ts';
 export { fullResourceName, locationPath, parseResourceName, type ResourceName } from './resource-names.ts';
 export * from './storage/gcs.ts';
+export { getTrainingJob } from './training/attach.ts';
 export {
   CustomContainerTrainingJob,
   type CustomContainerTrainingJobOptions,

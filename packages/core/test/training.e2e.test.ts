@@ -5,6 +5,7 @@ import {
   CustomPythonPackageTrainingJob,
   CustomTrainingJob,
   exists,
+  getTrainingJob,
   Model,
   type ProgressEvent,
   pipelineServiceClient,
@@ -49,6 +50,11 @@ describe('training pipelines on the emulator', () => {
     expect(await exists(storage, `${model!.artifactUri}model.joblib`)).toBe(true);
     expect(events.some((e) => e.type === 'log' && e.line.startsWith('train accuracy'))).toBe(true);
     expect(job.backingCustomJob).toMatch(/\/customJobs\/\d+$/);
+    const again = await getTrainingJob(job.resourceName);
+    expect(again.state).toBe('PIPELINE_STATE_SUCCEEDED');
+    expect(again.backingCustomJob).toBe(job.backingCustomJob);
+    expect((await again.wait())?.versionedResourceName).toBe(model!.versionedResourceName);
+    await expect(again.run()).rejects.toThrow(/already run|loaded from the server/);
     const listed = await Model.list();
     expect(listed.map((m) => m.resourceName)).toContain(model!.resourceName);
   });

@@ -204,6 +204,13 @@ export abstract class TrainingJob extends EventEmitter<{ progress: [ProgressEven
     }
   }
 
+  /** Points this object at an existing pipeline and reads it (used by {@link getTrainingJob}). */
+  protected async attach(name: string, config: ResolvedConfig): Promise<this> {
+    this.configPromise = Promise.resolve(config);
+    this.resource = { name };
+    return this.refresh();
+  }
+
   protected config(): Promise<ResolvedConfig> {
     this.configPromise ??= resolveConfig({
       project: this.options.project,
