@@ -1,9 +1,9 @@
 /**
- * The one error this package throws on purpose: bad trainer options, caught before anything is
- * rendered. The message names the option and says how to fix it.
+ * Errors this package throws on purpose: bad options, caught before anything is rendered. The message
+ * names the option and says how to fix it.
  */
-export class TrainerOptionsError extends Error {
-  override name = 'TrainerOptionsError';
+export class TemplateOptionsError extends Error {
+  override name = 'TemplateOptionsError';
   /** The option at fault, e.g. `hyperparameters[1].min` or `framework`. */
   readonly option: string;
   /** What to do about it. */
@@ -14,4 +14,9 @@ export class TrainerOptionsError extends Error {
     this.option = option;
     this.fix = fix;
   }
+}
+
+/** Bad trainer options. */
+export class TrainerOptionsError extends TemplateOptionsError {
+  override name = 'TrainerOptionsError';
 }

@@ -2,7 +2,7 @@
  * @terra-vertex/templates: generated Python trainer packages for Vertex AI (scikit-learn, XGBoost,
  * PyTorch, TensorFlow/Keras) and the Nx generator `@terra-vertex/templates:trainer`.
  */
-export { TrainerOptionsError } from './errors.ts';
+export { TemplateOptionsError, TrainerOptionsError } from './errors.ts';
 export type { NotebookGeneratorSchema } from './generators/notebook/schema.d.ts';
 export { toTrainerOptions, trainerDirectory } from './generators/trainer/generator.ts';
 export {
