@@ -5,7 +5,7 @@
  *   3. read the model and metrics the trainer wrote under AIP_MODEL_DIR
  *   4. watch a crashing trainer fail with its error, and cancel a long one
  *   5. reattach to a job by resource name, as a restarted notebook would, and list jobs
- *   6. train with training pipelines that register the model, with versions and aliases
+ *   6. train with training pipelines that register the model, with versions and aliases; tune with a grid study
  *   7. the same through the `tvx` CLI against a separately started emulator
  *   8. the ready-to-run notebooks, executed headless as a Terra user would run them
  * Run it with `npm run demo` (after tools/setup/install.sh).
@@ -20,7 +20,9 @@ import {
   CustomPythonPackageTrainingJob,
   CustomTrainingJob,
   closeClients,
+  discreteParameter,
   downloadBytes,
+  HyperparameterTuningJob,
   init,
   JobFailedError,
   listObjects,
@@ -29,6 +31,7 @@ import {
   shortState,
   stagePythonPackage,
   storageClient,
+  trialArgs,
 } from '@terra-vertex/core';
 import { startEmulator } from '@terra-vertex/emulator';
 
@@ -141,6 +144,22 @@ try {
   });
   for (const v of await v2!.versions())
     console.log(`  version ${v.versionId}: ${v.versionAliases.join(', ') || '-'}`);
+
+  step('Hyperparameter tuning: a grid study with parallel trials, then the best configuration');
+  const study = new HyperparameterTuningJob({
+    displayName: 'iris-grid',
+    customJob: new CustomJob({ displayName: 'iris-trial', workerPoolSpecs: pool([]) }),
+    metricSpec: { accuracy: 'maximize' },
+    parameterSpec: { C: discreteParameter([0.01, 0.1, 1], 'log'), 'max-iter': discreteParameter([20, 200]) },
+    maxTrialCount: 10,
+    parallelTrialCount: 2,
+    searchAlgorithm: 'grid',
+  });
+  await study.run({ onProgress: (e) => e.type === 'notice' && console.log(`  ${e.message}`) });
+  const best = study.bestTrial()!;
+  console.log(
+    `  ${shortState(study.state)}: ${study.trials().length} trials; best ${trialArgs(best).join(' ')} → accuracy ${best.finalMeasurement!.metrics.accuracy}`,
+  );
 } finally {
   await closeClients();
   await emu.stop();

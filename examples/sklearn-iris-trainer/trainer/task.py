@@ -21,6 +21,17 @@ def local_path(uri: str) -> str:
     return uri
 
 
+def report_to_tuning_service(accuracy: float, step: int) -> None:
+    """Reports the metric for hyperparameter tuning (cloudml-hypertune: on Vertex and the emulator)."""
+    try:
+        import hypertune
+    except ImportError:  # outside a tuning service there is nobody to report to
+        return
+    hypertune.HyperTune().report_hyperparameter_tuning_metric(
+        hyperparameter_metric_tag="accuracy", metric_value=accuracy, global_step=step
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--C", type=float, default=1.0)
@@ -47,6 +58,7 @@ def main() -> None:
     model = LogisticRegression(C=args.C, max_iter=args.max_iter).fit(x_train, y_train)
     accuracy = float(model.score(x_test, y_test))
     print(f"accuracy={accuracy:.4f}", flush=True)
+    report_to_tuning_service(accuracy, args.max_iter)
 
     model_dir = local_path(os.environ["AIP_MODEL_DIR"])
     os.makedirs(model_dir, exist_ok=True)

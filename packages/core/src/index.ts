@@ -88,6 +88,20 @@ export type {
   TrainingRunOptions,
 } from './training/training-options.ts';
 export {
+  HyperparameterTuningJob,
+  type HyperparameterTuningJobOptions,
+} from './tuning/hyperparameter-tuning-job.ts';
+export {
+  buildParameterSpecs,
+  categoricalParameter,
+  discreteParameter,
+  doubleParameter,
+  integerParameter,
+  type ParameterScale,
+  type ParameterSpec,
+} from './tuning/parameter-spec.ts';
+export { type Trial, toTrial, trialArgs } from './tuning/trials.ts';
+export {
   normalizeStagingBucket,
   validateDisplayName,
   validateLabels,

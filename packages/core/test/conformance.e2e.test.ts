@@ -9,9 +9,16 @@ import {
   type CustomPythonPackageTrainingJobOptions,
   CustomTrainingJob,
   type CustomTrainingJobOptions,
+  categoricalParameter,
+  discreteParameter,
+  doubleParameter,
+  HyperparameterTuningJob,
   init,
+  integerParameter,
   Model,
   type ModelUploadOptions,
+  type ParameterScale,
+  type ParameterSpec,
   resetConfig,
   type TrainingRunOptions,
   type WorkerPoolSpec,
@@ -75,6 +82,40 @@ function ourOptions(args: Record<string, unknown> = {}): Record<string, unknown>
   );
 }
 
+/** A Python SDK `hpt.*ParameterSpec`, as the case writes it. */
+interface PySpec {
+  type: string;
+  min?: number;
+  max?: number;
+  values?: (number | string)[];
+  scale?: ParameterScale;
+  parent_values?: (number | string)[];
+  conditional_parameter_spec?: Record<string, PySpec>;
+}
+
+function toSpec(py: PySpec): ParameterSpec & { parentValues?: (number | string)[] } {
+  const children = Object.entries(py.conditional_parameter_spec ?? {});
+  const extra = children.length
+    ? {
+        conditionalParameterSpec: Object.fromEntries(
+          children.map(([id, child]) => [id, { ...toSpec(child), parentValues: child.parent_values! }]),
+        ),
+      }
+    : {};
+  switch (py.type) {
+    case 'DoubleParameterSpec':
+      return doubleParameter(py.min!, py.max!, py.scale, extra);
+    case 'IntegerParameterSpec':
+      return integerParameter(py.min!, py.max!, py.scale, extra);
+    case 'CategoricalParameterSpec':
+      return categoricalParameter(py.values as string[], extra);
+    case 'DiscreteParameterSpec':
+      return discreteParameter(py.values as number[], py.scale, extra);
+    default:
+      throw new Error(`unknown parameter spec ${py.type}`);
+  }
+}
+
 /** Runs a case's call through our API; each class the port has is listed here. */
 const ADAPTERS: Record<string, { rpc: string; run: (c: Case) => Promise<unknown> }> = {
   CustomJob: {
@@ -115,6 +156,34 @@ const ADAPTERS: Record<string, { rpc: string; run: (c: Case) => Promise<unknown>
       } as TrainingRunOptions),
   },
   Model: { rpc: 'UploadModel', run: (c) => Model.upload(ourOptions(c.inputs.args) as ModelUploadOptions) },
+  HyperparameterTuningJob: {
+    rpc: 'CreateHyperparameterTuningJob',
+    run: (c) => {
+      const inner = (c.inputs as unknown as { custom_job: { constructor: Record<string, unknown> } })
+        .custom_job.constructor;
+      const customJob = new CustomJob({
+        displayName: inner.display_name as string,
+        workerPoolSpecs: camelKeys(inner.worker_pool_specs) as WorkerPoolSpec[],
+        baseOutputDir: inner.base_output_dir as string,
+      });
+      const o = c.inputs.constructor!;
+      const parameterSpec = Object.fromEntries(
+        Object.entries(o.parameter_spec as Record<string, PySpec>).map(([id, spec]) => [id, toSpec(spec)]),
+      );
+      return new HyperparameterTuningJob({
+        displayName: o.display_name as string,
+        customJob,
+        metricSpec: o.metric_spec as Record<string, 'maximize' | 'minimize'>,
+        parameterSpec,
+        maxTrialCount: o.max_trial_count as number,
+        parallelTrialCount: o.parallel_trial_count as number,
+        maxFailedTrialCount: o.max_failed_trial_count as number,
+        searchAlgorithm: o.search_algorithm as 'grid' | 'random',
+        measurementSelection: o.measurement_selection as 'best' | 'last',
+        labels: o.labels as Record<string, string>,
+      }).run({ ...ourOptions(c.inputs.args), sync: false } as CustomJobRunOptions);
+    },
+  },
 };
 
 describe.each(['grpc', 'rest'] as const)('conformance with the Python SDK over %s', (transport) => {
@@ -138,6 +207,7 @@ describe.each(['grpc', 'rest'] as const)('conformance with the Python SDK over %
       'CustomJob',
       'CustomPythonPackageTrainingJob',
       'CustomTrainingJob',
+      'HyperparameterTuningJob',
       'Model',
     ]);
   });

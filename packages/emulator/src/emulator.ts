@@ -8,6 +8,7 @@ import { LogStore } from './logging/log-store.ts';
 import { registerLoggingRoutes } from './logging/routes.ts';
 import { CustomJobRunner } from './runtime/custom-job-runner.ts';
 import type { LocalImage } from './runtime/images.ts';
+import { StudyRunner } from './runtime/study-runner.ts';
 import { ResourceStore } from './state/resource-store.ts';
 import { ObjectStore, registerStorageRoutes } from './storage/index.ts';
 import { RpcDispatcher } from './vertex/dispatch.ts';
@@ -19,6 +20,7 @@ import { OperationStore, operationsHandlers } from './vertex/operations.ts';
 import { pipelineServiceHandlers } from './vertex/pipeline-service.ts';
 import { protoRoot } from './vertex/protos.ts';
 import { registerRestGateway } from './vertex/rest-gateway.ts';
+import { tuningJobHandlers } from './vertex/tuning-service.ts';
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -77,11 +79,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const http = Fastify({ bodyLimit: 64 * 1024 * 1024 });
   const env: Record<string, string> = {};
+  const python = options.python ?? process.env.TVX_PYTHON ?? '/usr/bin/python3';
   const runner = new CustomJobRunner(
     {
       dataDir,
       gcsRoot,
-      python: options.python ?? process.env.TVX_PYTHON ?? '/usr/bin/python3',
+      python,
       planner: { localImages: options.localImages ?? {} },
       emulatorEnv: env,
       logs,
@@ -91,7 +94,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   runner.recoverAfterRestart();
 
   const dispatcher = new RpcDispatcher(requestLog);
-  dispatcher.register('google.cloud.aiplatform.v1.JobService', jobServiceHandlers(jobs, runner, ops));
+  const tuningStore = new ResourceStore(dataDir, 'hyperparameterTuningJobs');
+  const studies = new StudyRunner(tuningStore, jobs, runner, { dataDir, python });
+  studies.recoverAfterRestart();
+  dispatcher.register('google.cloud.aiplatform.v1.JobService', {
+    ...jobServiceHandlers(jobs, runner, ops),
+    ...tuningJobHandlers(tuningStore, studies, ops),
+  });
   dispatcher.register('google.longrunning.Operations', operationsHandlers(ops));
   const modelStore = new ResourceStore(dataDir, 'models');
   const pipelineStore = new ResourceStore(dataDir, 'trainingPipelines');
@@ -119,6 +128,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    studies.stopAll('The emulator was stopped while this tuning job was running.');
     await runner.stopAll('The emulator was stopped while this job was running; its processes were ended.');
     await new Promise<void>((r) => grpc.tryShutdown(() => r()));
     await http.close();
@@ -128,8 +138,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   registerAdminRoutes(http, requestLog, {
     info: () => ({ vertex: vertexAddress, http: httpAddress, dataDir, pid: process.pid }),
     reset: async () => {
+      studies.stopAll('The emulator was reset.');
       await runner.stopAll('The emulator was reset.');
-      for (const store of [jobs, ops.store, modelStore, pipelineStore]) store.clear();
+      for (const store of [jobs, ops.store, modelStore, pipelineStore, tuningStore]) store.clear();
       logs.clear();
       for (const dir of [gcsRoot, objects.metaRoot]) {
         rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,317 @@
+import { EventEmitter } from 'node:events';
+import type { protos } from '@google-cloud/aiplatform';
+import { type InitOptions, type ResolvedConfig, resolveConfig } from '../config.ts';
+import { jobServiceClient } from '../connection.ts';
+import { JobFailedError, toApiError, ValidationError } from '../errors.ts';
+import { backoff, sleep } from '../jobs/backoff.ts';
+import type { CustomJob, CustomJobRunOptions } from '../jobs/custom-job.ts';
+import {
+  isTerminalState,
+  type JobState,
+  type ProgressEvent,
+  type ProgressListener,
+} from '../jobs/job-state.ts';
+import { toReadableJson } from '../resource-json.ts';
+import { fullResourceName, locationPath, parseResourceName } from '../resource-names.ts';
+import { validateDisplayName, validateLabels, validatePositiveInt } from '../validation.ts';
+import { buildParameterSpecs, type ParameterSpec } from './parameter-spec.ts';
+import { type Trial, toTrial } from './trials.ts';
+
+type IHptJob = protos.google.cloud.aiplatform.v1.IHyperparameterTuningJob;
+type Where = Pick<InitOptions, 'project' | 'location' | 'emulator'>;
+
+/** Options of {@link HyperparameterTuningJob}, named like the Python SDK's. */
+export interface HyperparameterTuningJobOptions extends Where {
+  displayName: string;
+  /** The trial job: every trial runs its spec with the trial's hyperparameters appended as flags. */
+  customJob: CustomJob;
+  /** `{ accuracy: 'maximize' }` — the metric the trainer reports through cloudml-hypertune. */
+  metricSpec: Record<string, 'maximize' | 'minimize'>;
+  parameterSpec: Record<string, ParameterSpec>;
+  maxTrialCount: number;
+  parallelTrialCount: number;
+  maxFailedTrialCount?: number;
+  /** Unset: Vertex's default Bayesian search (a Gaussian-process bandit). */
+  searchAlgorithm?: 'grid' | 'random';
+  /** Which measurement of a trial counts (default `best`). */
+  measurementSelection?: 'best' | 'last';
+  labels?: Record<string, string>;
+  encryptionSpecKeyName?: string;
+}
+
+const ALGORITHMS = { grid: 'GRID_SEARCH', random: 'RANDOM_SEARCH' } as const;
+const SELECTION = { best: 'BEST_MEASUREMENT', last: 'LAST_MEASUREMENT' } as const;
+
+/**
+ * A Vertex AI hyperparameter tuning job: a study over `parameterSpec` whose trials run `customJob` in
+ * parallel. `bestTrial()` / `topTrials(n)` (not in the Python SDK) give the configurations to train in full.
+ */
+export class HyperparameterTuningJob extends EventEmitter<{ progress: [ProgressEvent] }> {
+  private readonly options?: HyperparameterTuningJobOptions;
+  private resource?: IHptJob;
+  private configPromise?: Promise<ResolvedConfig>;
+
+  constructor(options: HyperparameterTuningJobOptions) {
+    super();
+    validateDisplayName(options.displayName);
+    if (options.labels) validateLabels(options.labels);
+    const metrics = Object.entries(options.metricSpec ?? {});
+    if (metrics.length === 0)
+      throw new ValidationError(
+        'metricSpec',
+        'is empty',
+        "Give the metric and its goal, e.g. { accuracy: 'maximize' }.",
+      );
+    for (const [id, goal] of metrics) {
+      if (goal !== 'maximize' && goal !== 'minimize') {
+        throw new ValidationError(
+          `metricSpec.${id}`,
+          `unknown goal ${JSON.stringify(goal)}`,
+          "Use 'maximize' or 'minimize'.",
+        );
+      }
+    }
+    buildParameterSpecs(options.parameterSpec);
+    validatePositiveInt(options.maxTrialCount, 'maxTrialCount');
+    validatePositiveInt(options.parallelTrialCount, 'parallelTrialCount');
+    validatePositiveInt(options.maxFailedTrialCount ?? 0, 'maxFailedTrialCount', { allowZero: true });
+    if (options.searchAlgorithm !== undefined && !(options.searchAlgorithm in ALGORITHMS)) {
+      throw new ValidationError(
+        'searchAlgorithm',
+        `unknown algorithm ${JSON.stringify(options.searchAlgorithm)}`,
+        "Use 'grid', 'random', or leave it unset for Bayesian search.",
+      );
+    }
+    if (options.measurementSelection !== undefined && !(options.measurementSelection in SELECTION)) {
+      throw new ValidationError(
+        'measurementSelection',
+        `unknown selection ${JSON.stringify(options.measurementSelection)}`,
+        "Use 'best' or 'last'.",
+      );
+    }
+    this.options = options;
+  }
+
+  /** Finds a tuning job by resource name or id (e.g. after a notebook restart). */
+  static async get(nameOrId: string, options: Where = {}): Promise<HyperparameterTuningJob> {
+    let where = options;
+    if (nameOrId.startsWith('projects/')) {
+      const { project, location } = parseResourceName(
+        nameOrId,
+        'hyperparameterTuningJobs',
+        'hyperparameterTuningJob',
+      );
+      where = { ...options, project: options.project ?? project, location: options.location ?? location };
+    }
+    const config = await resolveConfig(where);
+    const job = Object.create(HyperparameterTuningJob.prototype) as HyperparameterTuningJob;
+    EventEmitter.call(job);
+    job.configPromise = Promise.resolve(config);
+    job.resource = {
+      name: fullResourceName(
+        nameOrId,
+        'hyperparameterTuningJobs',
+        config.project,
+        config.location,
+        'hyperparameterTuningJob',
+      ),
+    };
+    return job.refresh();
+  }
+
+  get resourceName(): string {
+    return this.resource?.name ?? '';
+  }
+
+  get state(): JobState {
+    return (this.resource?.state as JobState | undefined) ?? 'JOB_STATE_UNSPECIFIED';
+  }
+
+  get error(): { code: number; message: string } | undefined {
+    const e = this.resource?.error;
+    return e?.message || e?.code ? { code: e.code ?? 0, message: e.message ?? '' } : undefined;
+  }
+
+  get gcaResource(): IHptJob | undefined {
+    return this.resource;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return (toReadableJson(this.resource ?? {}) as Record<string, unknown> | undefined) ?? {};
+  }
+
+  /** The request `run()` sends (run options go onto `trialJobSpec`, as in the Python SDK). */
+  async buildRequest(
+    run: CustomJobRunOptions = {},
+  ): Promise<{ parent: string; hyperparameterTuningJob: Record<string, unknown> }> {
+    const o = this.requireOptions();
+    const config = await this.config();
+    const { customJob } = await o.customJob.buildRequest(run);
+    const studySpec: Record<string, unknown> = {
+      metrics: Object.entries(o.metricSpec).map(([metricId, goal]) => ({
+        metricId,
+        goal: goal.toUpperCase(),
+      })),
+      parameters: buildParameterSpecs(o.parameterSpec),
+    };
+    if (o.searchAlgorithm) studySpec.algorithm = ALGORITHMS[o.searchAlgorithm];
+    studySpec.measurementSelectionType = SELECTION[o.measurementSelection ?? 'best'];
+    const job: Record<string, unknown> = {
+      displayName: o.displayName,
+      studySpec,
+      maxTrialCount: o.maxTrialCount,
+      parallelTrialCount: o.parallelTrialCount,
+      trialJobSpec: structuredClone(customJob.jobSpec),
+    };
+    if (o.maxFailedTrialCount) job.maxFailedTrialCount = o.maxFailedTrialCount;
+    if (o.labels && Object.keys(o.labels).length) job.labels = o.labels;
+    const kms = o.encryptionSpecKeyName ?? config.encryptionSpecKeyName;
+    if (kms) job.encryptionSpec = { kmsKeyName: kms };
+    return { parent: locationPath(config.project, config.location), hyperparameterTuningJob: job };
+  }
+
+  /** Submits the study; with `sync` (default) resolves when it ends, throwing if it failed. */
+  async run(options: CustomJobRunOptions = {}): Promise<this> {
+    if (this.resource?.name)
+      throw new ValidationError(
+        'run',
+        'this tuning job was already submitted',
+        'Create a new HyperparameterTuningJob to tune again.',
+      );
+    const request = await this.buildRequest(options);
+    const client = await jobServiceClient(await this.config());
+    try {
+      const [created] = await client.createHyperparameterTuningJob(
+        request as Parameters<typeof client.createHyperparameterTuningJob>[0],
+      );
+      this.resource = created;
+    } catch (err) {
+      throw toApiError(err, 'Creating the hyperparameter tuning job');
+    }
+    this.emitProgress(
+      { type: 'created', resourceName: this.resourceName, displayName: this.options!.displayName },
+      options.onProgress,
+    );
+    if (options.sync === false) return this;
+    return this.wait({ onProgress: options.onProgress, signal: options.signal });
+  }
+
+  /** Polls until the study ends, emitting a `state` event per change and a `notice` per finished trial. */
+  async wait(
+    options: { onProgress?: ProgressListener; signal?: AbortSignal; throwOnFailure?: boolean } = {},
+  ): Promise<this> {
+    const config = await this.config();
+    const delays = backoff(config.emulator ? 200 : 5000, config.emulator ? 2000 : 60_000);
+    let previous: JobState | undefined;
+    const reported = new Set<string>();
+    for (;;) {
+      await this.refresh();
+      for (const t of this.trials()) {
+        if (t.endTime && !reported.has(t.id)) {
+          reported.add(t.id);
+          const value = t.finalMeasurement
+            ? ` ${Object.entries(t.finalMeasurement.metrics)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(', ')}`
+            : '';
+          this.emitProgress(
+            {
+              type: 'notice',
+              resourceName: this.resourceName,
+              message: `trial ${t.id} ${t.state}${value} ${JSON.stringify(t.parameters)}`,
+            },
+            options.onProgress,
+          );
+        }
+      }
+      if (this.state !== previous) {
+        this.emitProgress(
+          { type: 'state', resourceName: this.resourceName, state: this.state, previous, at: new Date() },
+          options.onProgress,
+        );
+        previous = this.state;
+      }
+      if (isTerminalState(this.state)) break;
+      await sleep(delays.next().value as number, options.signal);
+    }
+    if (
+      (options.throwOnFailure ?? true) &&
+      (this.state === 'JOB_STATE_FAILED' || this.state === 'JOB_STATE_CANCELLED')
+    ) {
+      throw new JobFailedError(this.resourceName, this.state, this.error?.message ?? 'no error message');
+    }
+    return this;
+  }
+
+  async refresh(): Promise<this> {
+    const client = await jobServiceClient(await this.config());
+    try {
+      const [resource] = await client.getHyperparameterTuningJob({ name: this.resourceName });
+      this.resource = resource;
+    } catch (err) {
+      throw toApiError(err, `Getting hyperparameter tuning job ${this.resourceName}`);
+    }
+    return this;
+  }
+
+  async cancel(): Promise<void> {
+    const client = await jobServiceClient(await this.config());
+    try {
+      await client.cancelHyperparameterTuningJob({ name: this.resourceName });
+    } catch (err) {
+      throw toApiError(err, `Cancelling hyperparameter tuning job ${this.resourceName}`);
+    }
+  }
+
+  /** The trials as of the last refresh. */
+  trials(): Trial[] {
+    return (this.resource?.trials ?? []).map(toTrial);
+  }
+
+  /**
+   * The best `n` succeeded trials by the study's first metric and goal (an extension: the Python SDK has no
+   * best-trial helper). Their `parameters` can be passed as flags to a full training run.
+   */
+  topTrials(n = 1): Trial[] {
+    const metric = this.resource?.studySpec?.metrics?.[0];
+    if (!metric?.metricId) return [];
+    const sign = metric.goal === 'MINIMIZE' ? 1 : -1;
+    return this.trials()
+      .filter((t) => t.state === 'SUCCEEDED' && t.finalMeasurement?.metrics[metric.metricId!] !== undefined)
+      .sort(
+        (a, b) =>
+          sign *
+          (a.finalMeasurement!.metrics[metric.metricId!]! - b.finalMeasurement!.metrics[metric.metricId!]!),
+      )
+      .slice(0, n);
+  }
+
+  /** The best succeeded trial, or undefined when none succeeded. */
+  bestTrial(): Trial | undefined {
+    return this.topTrials(1)[0];
+  }
+
+  private config(): Promise<ResolvedConfig> {
+    this.configPromise ??= resolveConfig({
+      project: this.options?.project,
+      location: this.options?.location,
+      emulator: this.options?.emulator,
+    });
+    return this.configPromise;
+  }
+
+  private requireOptions(): HyperparameterTuningJobOptions {
+    if (!this.options)
+      throw new ValidationError(
+        'HyperparameterTuningJob',
+        'this job was loaded from the server',
+        'Read gcaResource or trials() instead.',
+      );
+    return this.options;
+  }
+
+  private emitProgress(event: ProgressEvent, listener?: ProgressListener): void {
+    listener?.(event);
+    this.emit('progress', event);
+  }
+}

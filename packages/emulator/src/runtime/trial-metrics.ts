@@ -1,0 +1,66 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { Json } from '../vertex/protos.ts';
+
+/** One `Measurement` in proto3 JSON. */
+export interface Measurement {
+  stepCount: string;
+  metrics: { metricId: string; value: number }[];
+}
+
+/**
+ * Reads what a trial reported through cloudml-hypertune (one JSON object per line, the metric under its tag,
+ * values as strings) and returns the measurements of `metricId`, in reporting order.
+ */
+export function readMeasurements(file: string, metricId: string): Measurement[] {
+  if (!existsSync(file)) return [];
+  const out: Measurement[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    let report: Record<string, unknown>;
+    try {
+      report = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      continue; // a line being rewritten while we read: the next read sees it whole
+    }
+    const value = Number(report[metricId]);
+    if (report[metricId] === undefined || !Number.isFinite(value)) continue;
+    out.push({
+      stepCount: String(Number.parseInt(String(report.global_step ?? '0'), 10) || 0),
+      metrics: [{ metricId, value }],
+    });
+  }
+  return out;
+}
+
+/** The final measurement per the study's selection: the best by the goal, or the last reported. */
+export function finalMeasurement(
+  measurements: Measurement[],
+  goal: string,
+  selection: string | undefined,
+): Measurement | undefined {
+  if (measurements.length === 0) return undefined;
+  if (selection === 'LAST_MEASUREMENT') return measurements.at(-1);
+  const better = (a: number, b: number) => (goal === 'MINIMIZE' ? a < b : a > b);
+  return measurements.reduce((best, m) => (better(m.metrics[0]!.value, best.metrics[0]!.value) ? m : best));
+}
+
+/** A trial's job spec: the study's trial job spec with the trial's flags, output folder and variables. */
+export function trialJobSpec(
+  spec: Json,
+  trialId: string,
+  params: Record<string, unknown>,
+  env: Record<string, string>,
+): Json {
+  const copy = structuredClone(spec);
+  const flags = Object.entries(params).map(([k, v]) => `--${k}=${v}`);
+  const extraEnv = Object.entries(env).map(([name, value]) => ({ name, value }));
+  for (const pool of (copy.workerPoolSpecs as Json[] | undefined) ?? []) {
+    const task = (pool.pythonPackageSpec ?? pool.containerSpec) as Json | undefined;
+    if (!task) continue;
+    task.args = [...((task.args as string[] | undefined) ?? []), ...flags];
+    task.env = [...((task.env as Json[] | undefined) ?? []), ...extraEnv];
+  }
+  const base = (copy.baseOutputDirectory as Json | undefined)?.outputUriPrefix as string | undefined;
+  if (base) copy.baseOutputDirectory = { outputUriPrefix: `${base.replace(/\/$/, '')}/${trialId}/` };
+  return copy;
+}

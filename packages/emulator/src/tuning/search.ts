@@ -1,0 +1,197 @@
+/**
+ * The emulator's hyperparameter search engine, seen from TypeScript: grid, random and the Gaussian-process
+ * bandit (Vertex's default, `ALGORITHM_UNSPECIFIED`) live in the Python package `tvx_search`
+ * (packages/emulator/python), which does the numerical work with scikit-learn and SciPy. Each call of
+ * {@link suggest} runs `python -m tvx_search` once; a {@link SearchWorker} keeps one process warm for loops.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { createInterface, type Interface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/** Folder that goes on PYTHONPATH so that `python -m tvx_search` resolves. */
+export const SEARCH_PYTHON_DIR = fileURLToPath(new URL('../../python', import.meta.url));
+
+/** `StudySpec.Algorithm` as proto3 JSON enum names. */
+export type SearchAlgorithm = 'ALGORITHM_UNSPECIFIED' | 'GRID_SEARCH' | 'RANDOM_SEARCH';
+/** `StudySpec.ParameterSpec.ScaleType`. */
+export type ScaleType =
+  | 'SCALE_TYPE_UNSPECIFIED'
+  | 'UNIT_LINEAR_SCALE'
+  | 'UNIT_LOG_SCALE'
+  | 'UNIT_REVERSE_LOG_SCALE';
+/** A parameter value as a trial carries it: number for INTEGER/DOUBLE/DISCRETE, string for CATEGORICAL. */
+export type ParameterValue = number | string;
+/** A trial's parameters by `parameterId`. */
+export type ParameterValues = Record<string, ParameterValue>;
+
+/** `StudySpec.ParameterSpec` in canonical proto3 JSON (int64 fields as strings; numbers accepted too). */
+export interface ParameterSpec {
+  parameterId: string;
+  doubleValueSpec?: { minValue: number; maxValue: number };
+  integerValueSpec?: { minValue: string | number; maxValue: string | number };
+  categoricalValueSpec?: { values: string[] };
+  discreteValueSpec?: { values: number[] };
+  scaleType?: ScaleType;
+  conditionalParameterSpecs?: ConditionalParameterSpec[];
+}
+
+/** `ParameterSpec.ConditionalParameterSpec`: a child active when its parent takes one of the listed values. */
+export interface ConditionalParameterSpec {
+  parameterSpec: ParameterSpec;
+  parentDiscreteValues?: { values: number[] };
+  parentIntValues?: { values: (string | number)[] };
+  parentCategoricalValues?: { values: string[] };
+}
+
+/** What `tvx_search` is asked: the space, the history and how many new points to suggest. */
+export interface SuggestRequest {
+  /** Unset = the Gaussian-process bandit. */
+  algorithm?: SearchAlgorithm;
+  parameters: ParameterSpec[];
+  /** The objective; `goal` unset means MAXIMIZE, as in Vertex. */
+  metric?: { metricId?: string; goal?: 'MAXIMIZE' | 'MINIMIZE' | 'GOAL_TYPE_UNSPECIFIED' };
+  /** Trials with a final measurement of the metric. */
+  completed?: { parameters: ParameterValues; value: number }[];
+  /** Trials suggested but not finished; new suggestions avoid them (kriging believer for the GP). */
+  pending?: { parameters: ParameterValues }[];
+  /** Number of suggestions (the batch for parallel trials); default 1. */
+  count?: number;
+  /** Seed for every random choice; the same request gives the same answer. Default 0. */
+  seed?: number;
+  /** GP bandit acquisition: expected improvement (default) or UCB with coefficient 1.8 (Vizier's). */
+  acquisition?: 'EI' | 'UCB';
+}
+
+/** What `tvx_search` answers. */
+export interface SuggestResponse {
+  suggestions: ParameterValues[];
+  /** Grid search only: true when these suggestions use up the grid (then the study is done). */
+  exhausted: boolean;
+}
+
+/** Options of {@link suggest}. */
+export interface SuggestOptions {
+  /** Python interpreter with numpy, SciPy and scikit-learn; default `TVX_PYTHON` or `/usr/bin/python3`. */
+  python?: string;
+  /** Answer through this warm process instead of starting a new one. */
+  worker?: SearchWorker;
+}
+
+/** A search request the engine rejected, or an engine failure; `message` is the engine's. */
+export class SearchError extends Error {
+  override name = 'SearchError';
+}
+
+function pythonEnv(): NodeJS.ProcessEnv {
+  const path = process.env.PYTHONPATH ? `${SEARCH_PYTHON_DIR}:${process.env.PYTHONPATH}` : SEARCH_PYTHON_DIR;
+  // One BLAS thread: the matrices are small, and parallel trials run beside the engine.
+  return {
+    ...process.env,
+    PYTHONPATH: path,
+    OPENBLAS_NUM_THREADS: '1',
+    OMP_NUM_THREADS: '1',
+    MKL_NUM_THREADS: '1',
+  };
+}
+
+const defaultPython = () => process.env.TVX_PYTHON ?? '/usr/bin/python3';
+
+function parseResponse(text: string, stderr: string): SuggestResponse {
+  let out: SuggestResponse & { error?: string };
+  try {
+    out = JSON.parse(text) as SuggestResponse & { error?: string };
+  } catch {
+    throw new SearchError(
+      `tvx_search gave no answer: ${(stderr || text).trim().split('\n').slice(-5).join('\n')}`,
+    );
+  }
+  if (out.error) throw new SearchError(out.error);
+  return { suggestions: out.suggestions, exhausted: out.exhausted };
+}
+
+/**
+ * Suggests parameter values for the next trial(s) of a study.
+ * @throws {SearchError} with the engine's message, e.g. `parameters[1].doubleValueSpec: minValue 2 > maxValue 1 …`.
+ */
+export async function suggest(
+  request: SuggestRequest,
+  options: SuggestOptions = {},
+): Promise<SuggestResponse> {
+  if (options.worker) return options.worker.suggest(request);
+  const python = options.python ?? defaultPython();
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, ['-m', 'tvx_search'], { env: pythonEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.on('error', (err) => reject(new SearchError(`cannot run ${python}: ${err.message}`)));
+    child.on('close', () => {
+      try {
+        resolve(parseResponse(stdout, stderr));
+      } catch (err) {
+        reject(err);
+      }
+    });
+    child.stdin.end(JSON.stringify(request));
+  });
+}
+
+/**
+ * One warm `python -m tvx_search --serve` process answering requests in order (saves the ~1 s of
+ * importing SciPy and scikit-learn per suggestion). Call {@link SearchWorker.close} when done.
+ */
+export class SearchWorker {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly lines: Interface;
+  private readonly waiting: { resolve: (r: SuggestResponse) => void; reject: (e: Error) => void }[] = [];
+  private stderr = '';
+  private failure: Error | undefined;
+
+  constructor(python: string = defaultPython()) {
+    this.child = spawn(python, ['-m', 'tvx_search', '--serve'], {
+      env: pythonEnv(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      this.stderr = (this.stderr + d).slice(-4000);
+    });
+    this.lines = createInterface({ input: this.child.stdout });
+    this.lines.on('line', (line) => {
+      const next = this.waiting.shift();
+      if (!next) return;
+      try {
+        next.resolve(parseResponse(line, this.stderr));
+      } catch (err) {
+        next.reject(err as Error);
+      }
+    });
+    const fail = (err: Error) => {
+      this.failure = err;
+      for (const w of this.waiting.splice(0)) w.reject(err);
+    };
+    this.child.on('error', (err) => fail(new SearchError(`cannot run ${python}: ${err.message}`)));
+    this.child.on('close', () => fail(new SearchError(`tvx_search worker exited: ${this.stderr.trim()}`)));
+  }
+
+  /** Same as {@link suggest}, answered by this process. */
+  suggest(request: SuggestRequest): Promise<SuggestResponse> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.child.stdin.write(`${JSON.stringify(request)}\n`);
+    });
+  }
+
+  /** Ends the process (after it has answered what it was asked). */
+  async close(): Promise<void> {
+    if (this.child.exitCode !== null || this.failure) return;
+    const closed = new Promise<void>((resolve) => this.child.once('close', () => resolve()));
+    this.child.stdin.end();
+    await closed;
+  }
+}
