@@ -12,7 +12,7 @@ import {
 import {
   eventually,
   processesOfJob,
-  SKLEARN_IMAGE,
+  sklearnTrainerJob,
   stageSklearnTrainer,
   stopEmulator,
   useEmulator,
@@ -22,19 +22,7 @@ let emu: RunningEmulator;
 let packageUri: string;
 
 function sklearnJob(args: string[], displayName = 'iris') {
-  return new CustomJob({
-    displayName,
-    workerPoolSpecs: [
-      {
-        pythonPackageSpec: {
-          executorImageUri: SKLEARN_IMAGE,
-          packageUris: [packageUri],
-          pythonModule: 'trainer.task',
-          args,
-        },
-      },
-    ],
-  });
+  return sklearnTrainerJob(packageUri, args, displayName);
 }
 
 describe('CustomJob on the emulator, through the official client', () => {

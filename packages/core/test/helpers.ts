@@ -1,7 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '@terra-vertex/emulator';
-import { closeClients, init, resetConfig, resolveConfig, stagePythonPackage } from '../src/index.ts';
+import {
+  CustomJob,
+  closeClients,
+  init,
+  resetConfig,
+  resolveConfig,
+  stagePythonPackage,
+} from '../src/index.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const sklearnTrainerDir = `${repoRoot}examples/sklearn-iris-trainer`;
@@ -58,4 +65,21 @@ export async function eventually(check: () => Promise<boolean> | boolean, ms = 3
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A CustomJob running the example scikit-learn trainer (already staged at `packageUri`) with `args`. */
+export function sklearnTrainerJob(packageUri: string, args: string[] = [], displayName = 'iris'): CustomJob {
+  return new CustomJob({
+    displayName,
+    workerPoolSpecs: [
+      {
+        pythonPackageSpec: {
+          executorImageUri: SKLEARN_IMAGE,
+          packageUris: [packageUri],
+          pythonModule: 'trainer.task',
+          args,
+        },
+      },
+    ],
+  });
 }

@@ -1,7 +1,6 @@
 import type { RunningEmulator } from '@terra-vertex/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CustomJob,
   discreteParameter,
   doubleParameter,
   HyperparameterTuningJob,
@@ -12,7 +11,7 @@ import {
 import {
   eventually,
   processesOfJob,
-  SKLEARN_IMAGE,
+  sklearnTrainerJob,
   stageSklearnTrainer,
   stopEmulator,
   useEmulator,
@@ -23,19 +22,7 @@ let packageUri: string;
 
 /** The example trainer reports accuracy through hypertune when the emulator's runtime provides it. */
 function trialJob(extraArgs: string[] = []) {
-  return new CustomJob({
-    displayName: 'iris-trial',
-    workerPoolSpecs: [
-      {
-        pythonPackageSpec: {
-          executorImageUri: SKLEARN_IMAGE,
-          packageUris: [packageUri],
-          pythonModule: 'trainer.task',
-          args: extraArgs,
-        },
-      },
-    ],
-  });
+  return sklearnTrainerJob(packageUri, extraArgs, 'iris-trial');
 }
 
 describe('hyperparameter tuning on the emulator', () => {

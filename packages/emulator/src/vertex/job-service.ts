@@ -71,19 +71,37 @@ export function createCustomJob(
     throw invalidArgument(
       `Invalid parent ${JSON.stringify(parent)}: expected projects/{project}/locations/{location}.`,
     );
+  const created = storeQueued(jobs, `${parent}/customJobs`, job, [
+    'startTime',
+    'endTime',
+    'error',
+    'webAccessUris',
+  ]);
+  runner.start(created.name as string);
+  return created;
+}
+
+/**
+ * Stores a new job-like resource as QUEUED under `collection` with a fresh id, dropping the output-only
+ * fields a client may have sent; returns a copy (the stored one changes as the job runs).
+ */
+export function storeQueued(
+  store: ResourceStore,
+  collection: string,
+  spec: Json,
+  outputOnly: string[],
+): Json {
   const now = new Date().toISOString();
   const created: Json = {
-    ...job,
-    name: `${parent}/customJobs/${newId()}`,
+    ...spec,
+    name: `${collection}/${newId()}`,
     state: 'JOB_STATE_QUEUED',
     createTime: now,
     updateTime: now,
   };
-  for (const out of ['startTime', 'endTime', 'error', 'webAccessUris']) delete created[out];
-  jobs.put(created);
-  const response = structuredClone(created);
-  runner.start(created.name as string);
-  return response;
+  for (const out of outputOnly) delete created[out];
+  store.put(created);
+  return structuredClone(created);
 }
 
 /** `google.cloud.aiplatform.v1.JobService`: custom jobs (the other job kinds answer UNIMPLEMENTED). */

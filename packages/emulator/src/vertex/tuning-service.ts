@@ -1,8 +1,7 @@
 import type { StudyRunner } from '../runtime/study-runner.ts';
 import type { ResourceStore } from '../state/resource-store.ts';
 import type { ServiceHandlers } from './dispatch.ts';
-import { newId } from './ids.ts';
-import { customJobErrors } from './job-service.ts';
+import { customJobErrors, storeQueued } from './job-service.ts';
 import { matchesFilter, paginate } from './list-filter.ts';
 import type { OperationStore } from './operations.ts';
 import type { Json } from './protos.ts';
@@ -46,19 +45,14 @@ export function tuningJobHandlers(
       validate: (req) =>
         req.hyperparameterTuningJob ? tuningJobErrors(req.hyperparameterTuningJob as Json) : [],
       handle: (req) => {
-        const now = new Date().toISOString();
-        const job: Json = {
-          ...(req.hyperparameterTuningJob as Json),
-          name: `${req.parent as string}/hyperparameterTuningJobs/${newId()}`,
-          state: 'JOB_STATE_QUEUED',
-          createTime: now,
-          updateTime: now,
-        };
-        for (const out of ['trials', 'startTime', 'endTime', 'error']) delete job[out];
-        store.put(job);
-        const response = structuredClone(job);
+        const job = storeQueued(
+          store,
+          `${req.parent as string}/hyperparameterTuningJobs`,
+          req.hyperparameterTuningJob as Json,
+          ['trials', 'startTime', 'endTime', 'error'],
+        );
         studies.start(job.name as string);
-        return response;
+        return job;
       },
     },
     GetHyperparameterTuningJob: (req) => find(req.name as string),
