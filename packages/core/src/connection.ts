@@ -1,6 +1,7 @@
 import type { JobServiceClient } from '@google-cloud/aiplatform/build/src/v1/job_service_client.js';
 import type { ModelServiceClient } from '@google-cloud/aiplatform/build/src/v1/model_service_client.js';
 import type { PipelineServiceClient } from '@google-cloud/aiplatform/build/src/v1/pipeline_service_client.js';
+import type { VizierServiceClient } from '@google-cloud/aiplatform/build/src/v1/vizier_service_client.js';
 import type { Storage } from '@google-cloud/storage';
 import type { ClientOptions } from 'google-gax';
 import type { ResolvedConfig } from './config.ts';
@@ -103,6 +104,11 @@ export function pipelineServiceClient(config: ResolvedConfig): Promise<PipelineS
 /** The ModelService client (model registry). */
 export function modelServiceClient(config: ResolvedConfig): Promise<ModelServiceClient> {
   return vertexClient(config, 'model_service_client', 'ModelServiceClient');
+}
+
+/** The VizierService client (studies and trials driven by the caller). */
+export function vizierServiceClient(config: ResolvedConfig): Promise<VizierServiceClient> {
+  return vertexClient(config, 'vizier_service_client', 'VizierServiceClient');
 }
 
 /** The Cloud Storage client for this configuration's backend. */

@@ -22,6 +22,7 @@ export {
   pipelineServiceClient,
   storageClient,
   vertexClientOptions,
+  vizierServiceClient,
 } from './connection.ts';
 export * from './display/index.ts';
 export {
@@ -100,7 +101,10 @@ export {
   type ParameterScale,
   type ParameterSpec,
 } from './tuning/parameter-spec.ts';
-export { type Trial, toTrial, trialArgs } from './tuning/trials.ts';
+export { Study, type StudyOptions, type SuggestOptions } from './tuning/study.ts';
+export { buildStudySpec, type EarlyStoppingRule, type StudySpecOptions } from './tuning/study-spec.ts';
+export { type MeasurementPosition, StudyTrial } from './tuning/study-trial.ts';
+export { type Trial, type TrialMeasurement, toTrial, trialArgs } from './tuning/trials.ts';
 export {
   normalizeStagingBucket,
   validateDisplayName,

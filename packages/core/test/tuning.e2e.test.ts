@@ -1,16 +1,22 @@
 import type { RunningEmulator } from '@terra-vertex/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CustomJob,
+  categoricalParameter,
   discreteParameter,
   doubleParameter,
   HyperparameterTuningJob,
+  integerParameter,
   JobFailedError,
+  jobServiceClient,
   type ProgressEvent,
+  resolveConfig,
   trialArgs,
 } from '../src/index.ts';
 import {
   eventually,
   processesOfJob,
+  recordedRequests,
   sklearnTrainerJob,
   stageSklearnTrainer,
   stopEmulator,
@@ -85,6 +91,95 @@ describe('hyperparameter tuning on the emulator', () => {
     const trials = study.trials();
     expect(trials.map((t) => t.state)).toEqual(['INFEASIBLE', 'INFEASIBLE']);
     expect(trials[0]!.infeasibleReason).toMatch(/non-zero status of 2/);
+  });
+
+  it('the default Bayesian search runs parallel trials; the median rule stops a lagging trial early', async () => {
+    const study = new HyperparameterTuningJob({
+      displayName: 'median',
+      customJob: trialJob(['--epochs', '8', '--epoch-seconds', '0.4']),
+      metricSpec: { accuracy: 'maximize' },
+      // Grid order puts the hopeless C last, so that three trials have completed when it runs.
+      parameterSpec: { C: categoricalParameter(['1', '10', '100', '0.0001']) },
+      maxTrialCount: 4,
+      parallelTrialCount: 1,
+      searchAlgorithm: 'grid',
+      measurementSelection: 'last',
+      earlyStopping: 'median',
+    });
+    await study.run();
+    expect(study.state).toBe('JOB_STATE_SUCCEEDED');
+    const trials = study.trials();
+    expect(trials.map((t) => t.state)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    for (const t of trials.slice(0, 3))
+      expect(t.measurements.map((m) => m.stepCount)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const stopped = trials[3]!;
+    expect(stopped.measurements.length).toBeGreaterThanOrEqual(2);
+    expect(stopped.measurements.length).toBeLessThan(8);
+    expect(stopped.finalMeasurement!.metrics.accuracy).toBeLessThan(0.5);
+    expect(stopped.measurements[0]!.elapsedSeconds).toBeGreaterThan(0);
+    const job = await CustomJob.get(stopped.customJob!);
+    expect(job.state).toBe('JOB_STATE_CANCELLED');
+    expect(study.bestTrial()!.parameters.C).not.toBe('0.0001');
+
+    const bayes = new HyperparameterTuningJob({
+      displayName: 'bayes',
+      customJob: trialJob(),
+      metricSpec: { accuracy: 'maximize' },
+      parameterSpec: { C: doubleParameter(1e-4, 100, 'log'), 'max-iter': integerParameter(20, 200) },
+      maxTrialCount: 4,
+      parallelTrialCount: 2,
+    });
+    await bayes.run();
+    const [request] = (await recordedRequests(emu, 'CreateHyperparameterTuningJob')).slice(-1) as {
+      request: { hyperparameterTuningJob: { studySpec: Record<string, unknown> } };
+    }[];
+    expect(request!.request.hyperparameterTuningJob.studySpec).not.toHaveProperty('algorithm');
+    expect(bayes.trials().filter((t) => t.state === 'SUCCEEDED')).toHaveLength(4);
+    expect(bayes.bestTrial()!.finalMeasurement!.metrics.accuracy).toBeGreaterThan(0.8);
+  }, 300_000);
+
+  it('the emulator rejects bad specs from any client with the field and the problem', async () => {
+    const config = await resolveConfig();
+    const client = await jobServiceClient(config);
+    const spec = (await trialJob().buildRequest()).customJob.jobSpec;
+    const create = (studySpec: Record<string, unknown>) =>
+      client.createHyperparameterTuningJob({
+        parent: `projects/${config.project}/locations/${config.location}`,
+        hyperparameterTuningJob: {
+          displayName: 'raw',
+          maxTrialCount: 2,
+          parallelTrialCount: 1,
+          trialJobSpec: spec,
+          studySpec,
+        } as never,
+      });
+    const metrics = [{ metricId: 'accuracy', goal: 'MAXIMIZE' }];
+    await expect(
+      create({ metrics, parameters: [{ parameterId: 'C', doubleValueSpec: { minValue: 2, maxValue: 1 } }] }),
+    ).rejects.toThrow(/INVALID_ARGUMENT[\s\S]*study_spec\.parameters\[0\]\.doubleValueSpec/);
+    await expect(
+      create({
+        metrics,
+        parameters: [
+          { parameterId: 'C', doubleValueSpec: { minValue: 1, maxValue: 2 } },
+          { parameterId: 'C', doubleValueSpec: { minValue: 1, maxValue: 2 } },
+        ],
+      }),
+    ).rejects.toThrow(/INVALID_ARGUMENT[\s\S]*parameters\[1\]\.parameterId[\s\S]*duplicate/i);
+    await expect(
+      create({
+        metrics,
+        parameters: [{ parameterId: 'C', doubleValueSpec: { minValue: 1, maxValue: 2 } }],
+        algorithm: 'GRID_SEARCH',
+      }),
+    ).rejects.toThrow(/GRID_SEARCH needs INTEGER, CATEGORICAL or DISCRETE/);
+    await expect(
+      create({
+        metrics,
+        parameters: [{ parameterId: 'C', doubleValueSpec: { minValue: 1, maxValue: 2 } }],
+        convexAutomatedStoppingSpec: { maxStepCount: '10' },
+      }),
+    ).rejects.toThrow(/convex_automated_stopping_spec[\s\S]*median_automated_stopping_spec/);
   });
 
   it('random search samples inside the ranges; cancelling stops the running trial processes', async () => {

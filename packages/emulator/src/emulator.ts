@@ -11,6 +11,7 @@ import type { LocalImage } from './runtime/images.ts';
 import { StudyRunner } from './runtime/study-runner.ts';
 import { ResourceStore } from './state/resource-store.ts';
 import { ObjectStore, registerStorageRoutes } from './storage/index.ts';
+import { SearchEngine } from './tuning/search-engine.ts';
 import { RpcDispatcher } from './vertex/dispatch.ts';
 import { bindServer, createGrpcServer } from './vertex/grpc-server.ts';
 import { jobServiceHandlers } from './vertex/job-service.ts';
@@ -21,6 +22,7 @@ import { pipelineServiceHandlers } from './vertex/pipeline-service.ts';
 import { protoRoot } from './vertex/protos.ts';
 import { registerRestGateway } from './vertex/rest-gateway.ts';
 import { tuningJobHandlers } from './vertex/tuning-service.ts';
+import { vizierServiceHandlers } from './vertex/vizier-service.ts';
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -95,13 +97,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const dispatcher = new RpcDispatcher(requestLog);
   const tuningStore = new ResourceStore(dataDir, 'hyperparameterTuningJobs');
-  const studies = new StudyRunner(tuningStore, jobs, runner, { dataDir, python });
+  const engine = new SearchEngine(python);
+  const studies = new StudyRunner(tuningStore, jobs, runner, { dataDir, engine });
   studies.recoverAfterRestart();
   dispatcher.register('google.cloud.aiplatform.v1.JobService', {
     ...jobServiceHandlers(jobs, runner, ops),
-    ...tuningJobHandlers(tuningStore, studies, ops),
+    ...tuningJobHandlers(tuningStore, studies, ops, engine),
   });
   dispatcher.register('google.longrunning.Operations', operationsHandlers(ops));
+  const studyStore = new ResourceStore(dataDir, 'studies');
+  const trialStore = new ResourceStore(dataDir, 'trials');
+  dispatcher.register(
+    'google.cloud.aiplatform.v1.VizierService',
+    vizierServiceHandlers({ studies: studyStore, trials: trialStore, ops, engine }),
+  );
   const modelStore = new ResourceStore(dataDir, 'models');
   const pipelineStore = new ResourceStore(dataDir, 'trainingPipelines');
   const models = new ModelRegistry(modelStore);
@@ -130,6 +139,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stopped = true;
     studies.stopAll('The emulator was stopped while this tuning job was running.');
     await runner.stopAll('The emulator was stopped while this job was running; its processes were ended.');
+    await engine.close();
     await new Promise<void>((r) => grpc.tryShutdown(() => r()));
     await http.close();
     if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -140,7 +150,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     reset: async () => {
       studies.stopAll('The emulator was reset.');
       await runner.stopAll('The emulator was reset.');
-      for (const store of [jobs, ops.store, modelStore, pipelineStore, tuningStore]) store.clear();
+      for (const store of [jobs, ops.store, modelStore, pipelineStore, tuningStore, studyStore, trialStore])
+        store.clear();
       logs.clear();
       for (const dir of [gcsRoot, objects.metaRoot]) {
         rmSync(dir, { recursive: true, force: true });

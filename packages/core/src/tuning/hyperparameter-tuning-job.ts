@@ -14,33 +14,23 @@ import {
 import { toReadableJson } from '../resource-json.ts';
 import { fullResourceName, locationPath, parseResourceName } from '../resource-names.ts';
 import { validateDisplayName, validateLabels, validatePositiveInt } from '../validation.ts';
-import { buildParameterSpecs, type ParameterSpec } from './parameter-spec.ts';
+import { buildStudySpec, type StudySpecOptions } from './study-spec.ts';
 import { type Trial, toTrial } from './trials.ts';
 
 type IHptJob = protos.google.cloud.aiplatform.v1.IHyperparameterTuningJob;
 type Where = Pick<InitOptions, 'project' | 'location' | 'emulator'>;
 
 /** Options of {@link HyperparameterTuningJob}, named like the Python SDK's. */
-export interface HyperparameterTuningJobOptions extends Where {
+export interface HyperparameterTuningJobOptions extends Where, StudySpecOptions {
   displayName: string;
   /** The trial job: every trial runs its spec with the trial's hyperparameters appended as flags. */
   customJob: CustomJob;
-  /** `{ accuracy: 'maximize' }` — the metric the trainer reports through cloudml-hypertune. */
-  metricSpec: Record<string, 'maximize' | 'minimize'>;
-  parameterSpec: Record<string, ParameterSpec>;
   maxTrialCount: number;
   parallelTrialCount: number;
   maxFailedTrialCount?: number;
-  /** Unset: Vertex's default Bayesian search (a Gaussian-process bandit). */
-  searchAlgorithm?: 'grid' | 'random';
-  /** Which measurement of a trial counts (default `best`). */
-  measurementSelection?: 'best' | 'last';
   labels?: Record<string, string>;
   encryptionSpecKeyName?: string;
 }
-
-const ALGORITHMS = { grid: 'GRID_SEARCH', random: 'RANDOM_SEARCH' } as const;
-const SELECTION = { best: 'BEST_MEASUREMENT', last: 'LAST_MEASUREMENT' } as const;
 
 /**
  * A Vertex AI hyperparameter tuning job: a study over `parameterSpec` whose trials run `customJob` in
@@ -55,40 +45,10 @@ export class HyperparameterTuningJob extends EventEmitter<{ progress: [ProgressE
     super();
     validateDisplayName(options.displayName);
     if (options.labels) validateLabels(options.labels);
-    const metrics = Object.entries(options.metricSpec ?? {});
-    if (metrics.length === 0)
-      throw new ValidationError(
-        'metricSpec',
-        'is empty',
-        "Give the metric and its goal, e.g. { accuracy: 'maximize' }.",
-      );
-    for (const [id, goal] of metrics) {
-      if (goal !== 'maximize' && goal !== 'minimize') {
-        throw new ValidationError(
-          `metricSpec.${id}`,
-          `unknown goal ${JSON.stringify(goal)}`,
-          "Use 'maximize' or 'minimize'.",
-        );
-      }
-    }
-    buildParameterSpecs(options.parameterSpec);
+    buildStudySpec(options);
     validatePositiveInt(options.maxTrialCount, 'maxTrialCount');
     validatePositiveInt(options.parallelTrialCount, 'parallelTrialCount');
     validatePositiveInt(options.maxFailedTrialCount ?? 0, 'maxFailedTrialCount', { allowZero: true });
-    if (options.searchAlgorithm !== undefined && !(options.searchAlgorithm in ALGORITHMS)) {
-      throw new ValidationError(
-        'searchAlgorithm',
-        `unknown algorithm ${JSON.stringify(options.searchAlgorithm)}`,
-        "Use 'grid', 'random', or leave it unset for Bayesian search.",
-      );
-    }
-    if (options.measurementSelection !== undefined && !(options.measurementSelection in SELECTION)) {
-      throw new ValidationError(
-        'measurementSelection',
-        `unknown selection ${JSON.stringify(options.measurementSelection)}`,
-        "Use 'best' or 'last'.",
-      );
-    }
     this.options = options;
   }
 
@@ -147,15 +107,8 @@ export class HyperparameterTuningJob extends EventEmitter<{ progress: [ProgressE
     const o = this.requireOptions();
     const config = await this.config();
     const { customJob } = await o.customJob.buildRequest(run);
-    const studySpec: Record<string, unknown> = {
-      metrics: Object.entries(o.metricSpec).map(([metricId, goal]) => ({
-        metricId,
-        goal: goal.toUpperCase(),
-      })),
-      parameters: buildParameterSpecs(o.parameterSpec),
-    };
-    if (o.searchAlgorithm) studySpec.algorithm = ALGORITHMS[o.searchAlgorithm];
-    studySpec.measurementSelectionType = SELECTION[o.measurementSelection ?? 'best'];
+    // The Python SDK always sends a selection, `best` unless told otherwise.
+    const studySpec = buildStudySpec({ ...o, measurementSelection: o.measurementSelection ?? 'best' });
     const job: Record<string, unknown> = {
       displayName: o.displayName,
       studySpec,

@@ -9,6 +9,7 @@ import {
   doubleParameter,
   integerParameter,
 } from './parameter-spec.ts';
+import { buildStudySpec } from './study-spec.ts';
 
 const customJob = new CustomJob({
   displayName: 't',
@@ -129,5 +130,25 @@ describe('parameter specs', () => {
           }),
       ),
     ).toBe('searchAlgorithm');
+    expect(
+      fieldOf(
+        () =>
+          new HyperparameterTuningJob({
+            ...base,
+            parameterSpec: { a: doubleParameter(0, 1) },
+            earlyStopping: 'convex' as never,
+          }),
+      ),
+    ).toBe('earlyStopping');
+  });
+
+  it('maps early stopping to the StudySpec rule', () => {
+    const spec = { metricSpec: { acc: 'maximize' as const }, parameterSpec: { a: doubleParameter(0, 1) } };
+    expect(buildStudySpec({ ...spec, earlyStopping: 'median' }).medianAutomatedStoppingSpec).toEqual({});
+    expect(
+      buildStudySpec({ ...spec, earlyStopping: { rule: 'decay_curve', useElapsedDuration: true } })
+        .decayCurveStoppingSpec,
+    ).toEqual({ useElapsedDuration: true });
+    expect(buildStudySpec(spec)).not.toHaveProperty('measurementSelectionType');
   });
 });

@@ -4,6 +4,8 @@ import type { Json } from '../vertex/protos.ts';
 /** One `Measurement` in proto3 JSON. */
 export interface Measurement {
   stepCount: string;
+  /** Seconds since the trial started, as a proto3 JSON Duration (`"12.5s"`). */
+  elapsedDuration?: string;
   metrics: { metricId: string; value: number }[];
 }
 
@@ -11,7 +13,8 @@ export interface Measurement {
  * Reads what a trial reported through cloudml-hypertune (one JSON object per line, the metric under its tag,
  * values as strings) and returns the measurements of `metricId`, in reporting order.
  */
-export function readMeasurements(file: string, metricId: string): Measurement[] {
+export function readMeasurements(file: string, metricId: string, startedAt?: string): Measurement[] {
+  const start = startedAt ? Date.parse(startedAt) / 1000 : Number.NaN;
   if (!existsSync(file)) return [];
   const out: Measurement[] = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) {
@@ -24,22 +27,36 @@ export function readMeasurements(file: string, metricId: string): Measurement[] 
     }
     const value = Number(report[metricId]);
     if (report[metricId] === undefined || !Number.isFinite(value)) continue;
+    const elapsed = Number(report.timestamp) - start;
     out.push({
       stepCount: String(Number.parseInt(String(report.global_step ?? '0'), 10) || 0),
+      ...(Number.isFinite(elapsed) ? { elapsedDuration: `${Math.max(0, elapsed).toFixed(3)}s` } : {}),
       metrics: [{ metricId, value }],
     });
   }
   return out;
 }
 
-/** The final measurement per the study's selection: the best by the goal, or the last reported. */
+/**
+ * Measurements seen before plus those in a fresh read of the metrics file that are newer (by elapsed
+ * time): the file keeps only a writer's last 100 reports, so earlier ones are kept from earlier reads.
+ */
+export function mergeMeasurements(previous: Measurement[], fresh: Measurement[]): Measurement[] {
+  const seconds = (m: Measurement) => Number.parseFloat(m.elapsedDuration ?? 'NaN');
+  if (previous.length === 0 || !fresh.every((m) => Number.isFinite(seconds(m)))) return fresh;
+  const last = Math.max(...previous.map(seconds).filter(Number.isFinite));
+  return [...previous, ...fresh.filter((m) => !(seconds(m) <= last))];
+}
+
+/** The final measurement per the study's selection: the best by the goal, or (default) the last reported. */
 export function finalMeasurement(
   measurements: Measurement[],
   goal: string,
   selection: string | undefined,
 ): Measurement | undefined {
   if (measurements.length === 0) return undefined;
-  if (selection === 'LAST_MEASUREMENT') return measurements.at(-1);
+  // Vertex: MEASUREMENT_SELECTION_TYPE_UNSPECIFIED means LAST_MEASUREMENT.
+  if (selection !== 'BEST_MEASUREMENT') return measurements.at(-1);
   const better = (a: number, b: number) => (goal === 'MINIMIZE' ? a < b : a > b);
   return measurements.reduce((best, m) => (better(m.metrics[0]!.value, best.metrics[0]!.value) ? m : best));
 }

@@ -187,6 +187,11 @@ export class SearchWorker {
     });
   }
 
+  /** False once the process has exited or could not start. */
+  get alive(): boolean {
+    return this.failure === undefined && this.child.exitCode === null;
+  }
+
   /** Ends the process (after it has answered what it was asked). */
   async close(): Promise<void> {
     if (this.child.exitCode !== null || this.failure) return;

@@ -55,7 +55,7 @@ export class RpcDispatcher {
           if (!handle)
             throw new RpcError(
               status.UNIMPLEMENTED,
-              `${path} is not served by the terra-vertex emulator: this release emulates custom jobs, training pipelines, models and operations.`,
+              `${path} is not served by the terra-vertex emulator: this release emulates custom jobs, training pipelines, hyperparameter tuning jobs, Vizier studies, models and operations.`,
             );
           const errors: [string, string][] = missingRequiredFields(requestType, request).map((f) => [
             f,

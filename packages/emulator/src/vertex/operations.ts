@@ -26,6 +26,33 @@ export class OperationStore {
     return this.store.put(op);
   }
 
+  /** Records an operation still running; finish it with {@link OperationStore.finish}. */
+  pending(parent: string, metadataType: string, metadata: Json = {}): Json {
+    const now = new Date().toISOString();
+    return this.store.put({
+      name: `${parent}/operations/${newId()}`,
+      metadata: {
+        '@type': TYPE + metadataType,
+        genericMetadata: { createTime: now, updateTime: now },
+        ...metadata,
+      },
+      done: false,
+    });
+  }
+
+  /** Ends a pending operation with its response message, or with an error (`google.rpc.Status`). */
+  finish(
+    name: string,
+    outcome: { response: { type: string; value: Json } } | { error: { code: number; message: string } },
+  ): void {
+    this.store.update(name, (op) => {
+      op.done = true;
+      ((op.metadata as Json).genericMetadata as Json).updateTime = new Date().toISOString();
+      if ('error' in outcome) op.error = outcome.error;
+      else op.response = { '@type': TYPE + outcome.response.type, ...outcome.response.value };
+    });
+  }
+
   get(name: string): Json {
     const op = this.store.get(name);
     if (!op) throw notFound(`Operation ${name} not found.`);

@@ -1,5 +1,7 @@
 import type { StudyRunner } from '../runtime/study-runner.ts';
 import type { ResourceStore } from '../state/resource-store.ts';
+import type { SearchEngine } from '../tuning/search-engine.ts';
+import { checkWithEngine, studySpecErrors } from '../tuning/study-spec.ts';
 import type { ServiceHandlers } from './dispatch.ts';
 import { customJobErrors, storeQueued } from './job-service.ts';
 import { matchesFilter, paginate } from './list-filter.ts';
@@ -13,11 +15,7 @@ const TERMINAL = new Set(['JOB_STATE_SUCCEEDED', 'JOB_STATE_FAILED', 'JOB_STATE_
 export function tuningJobErrors(job: Json): [string, string][] {
   const at = 'hyperparameter_tuning_job';
   const errors: [string, string][] = [];
-  const study = (job.studySpec as Json | undefined) ?? {};
-  if (!(study.metrics as Json[] | undefined)?.length)
-    errors.push([`${at}.study_spec.metrics`, 'At least one metric is required.']);
-  if (!(study.parameters as Json[] | undefined)?.length)
-    errors.push([`${at}.study_spec.parameters`, 'At least one parameter is required.']);
+  if (job.studySpec) errors.push(...studySpecErrors(job.studySpec as Json, `${at}.study_spec`));
   if (Number(job.maxTrialCount ?? 0) < 1) errors.push([`${at}.max_trial_count`, 'Must be at least 1.']);
   if (Number(job.parallelTrialCount ?? 0) < 1)
     errors.push([`${at}.parallel_trial_count`, 'Must be at least 1.']);
@@ -34,6 +32,7 @@ export function tuningJobHandlers(
   store: ResourceStore,
   studies: StudyRunner,
   ops: OperationStore,
+  engine: SearchEngine,
 ): ServiceHandlers {
   const find = (name: string): Json => {
     const job = store.get(name);
@@ -44,7 +43,9 @@ export function tuningJobHandlers(
     CreateHyperparameterTuningJob: {
       validate: (req) =>
         req.hyperparameterTuningJob ? tuningJobErrors(req.hyperparameterTuningJob as Json) : [],
-      handle: (req) => {
+      handle: async (req) => {
+        const spec = (req.hyperparameterTuningJob as Json).studySpec as Json;
+        await checkWithEngine(engine, spec, 'hyperparameter_tuning_job.study_spec');
         const job = storeQueued(
           store,
           `${req.parent as string}/hyperparameterTuningJobs`,
