@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerEmulator } from './commands/emulator.ts';
 import { registerGenerate } from './commands/generate.ts';
+import { registerHptune } from './commands/hptune.ts';
 import { registerJobs } from './commands/jobs.ts';
 import { registerNotebooks } from './commands/notebooks.ts';
 import { registerTrain } from './commands/train.ts';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerEmulator(program, globals);
   registerJobs(program, globals);
   registerTrain(program, globals);
+  registerHptune(program, globals);
   registerGenerate(program, globals);
   registerNotebooks(program, globals);
   return program;

@@ -112,6 +112,59 @@ describe('tvx', () => {
     expect(tvx(['jobs', 'logs', job.name]).stdout).toMatch(/\[workerpool0-0\] accuracy=/);
   });
 
+  it('tunes a trainer with parallel trials, prints the best trial and writes the HTML report', () => {
+    const report = join(work, 'study.html');
+    const r = tvx([
+      'hptune',
+      'run',
+      '--package-dir',
+      trainer,
+      '--module',
+      'trainer.task',
+      '--display-name',
+      'cli-study',
+      '--metric',
+      'accuracy=maximize',
+      '--param',
+      'C=discrete:0.001,0.1,10:log',
+      '--param',
+      'max-iter=integer:50:51',
+      '--algorithm',
+      'grid',
+      '--max-trials',
+      '10',
+      '--parallel-trials',
+      '2',
+      '--report',
+      report,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/SUCCEEDED/);
+    expect(r.stdout).toMatch(/Best: trial \d+; train it in full with: -- --C=\S+ --max-iter=5[01]/);
+    const html = readFileSync(report, 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain('cli-study');
+    const id = /hyperparameterTuningJobs\/(\d+)/.exec(r.stdout)![1]!;
+    const described = json<{ trials: unknown[]; bestTrial: { args: string[] } }>(['hptune', 'describe', id]);
+    expect(described.trials).toHaveLength(6);
+    expect(described.bestTrial.args[0]).toMatch(/^--C=/);
+    expect(json<{ name: string }[]>(['hptune', 'list']).some((j) => j.name.endsWith(id))).toBe(true);
+    const bad = tvx([
+      'hptune',
+      'run',
+      '--module',
+      'trainer.task',
+      '--package-dir',
+      trainer,
+      '--metric',
+      'accuracy',
+      '--param',
+      'C=double:1',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--param C: expected double:MIN:MAX/);
+  });
+
   it('prints the exact request with --dry-run and sends nothing', () => {
     const before = json<unknown[]>(['jobs', 'list']).length;
     const request = json<{

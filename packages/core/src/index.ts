@@ -101,8 +101,10 @@ export {
   type ParameterScale,
   type ParameterSpec,
 } from './tuning/parameter-spec.ts';
+export * from './tuning/plots-index.ts';
 export { Study, type StudyOptions, type SuggestOptions } from './tuning/study.ts';
 export { buildStudySpec, type EarlyStoppingRule, type StudySpecOptions } from './tuning/study-spec.ts';
+export { studyMetric, studyReportInput, studyScales } from './tuning/study-summary.ts';
 export { type MeasurementPosition, StudyTrial } from './tuning/study-trial.ts';
 export { type Trial, type TrialMeasurement, toTrial, trialArgs } from './tuning/trials.ts';
 export {

@@ -1,5 +1,15 @@
 /** Display helpers for notebooks: HTML tables, SVG charts, PNG images, job progress, and the tslab adapter. */
 export {
+  type Axis,
+  type AxisOptions,
+  type AxisScale,
+  type AxisTick,
+  buildAxis,
+  categoriesOf,
+  logTicks,
+  tickLabel,
+} from './axis.ts';
+export {
   escapeHtml,
   formatValue,
   type HtmlTableOptions,
@@ -31,6 +41,13 @@ export {
   type StateChange,
 } from './progress.ts';
 export {
+  type MarkerShape,
+  type ScatterChartOptions,
+  type ScatterPoint,
+  type ScatterSeries,
+  scatterChartSvg,
+} from './scatter-chart.ts';
+export {
   type LineChartOptions,
   lineChartSvg,
   niceTicks,
@@ -39,3 +56,4 @@ export {
   type TimelineBar,
   timelineSvg,
 } from './svg-chart.ts';
+export { type SvgToPngOptions, svgToPng } from './svg-to-png.ts';

@@ -38,7 +38,8 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   return ticks;
 }
 
-interface Frame {
+/** Chart size and margins in pixels (shared by the chart modules, not exported from the package). */
+export interface Frame {
   width: number;
   height: number;
   left: number;
@@ -47,11 +48,13 @@ interface Frame {
   bottom: number;
 }
 
-function text(x: number, y: number, content: string, attrs = '', size = 11): string {
+/** A `<text>` element with the charts' font; `content` is escaped. */
+export function text(x: number, y: number, content: string, attrs = '', size = 11): string {
   return `<text x="${x}" y="${y}" font-family="sans-serif" font-size="${size}" fill="#333"${attrs}>${escapeHtml(content)}</text>`;
 }
 
-function svgOpen(frame: Frame, title?: string): string {
+/** The opening `<svg>` tag, a white background and the optional bold title. */
+export function svgOpen(frame: Frame, title?: string): string {
   const head = `<svg xmlns="http://www.w3.org/2000/svg" width="${frame.width}" height="${frame.height}" viewBox="0 0 ${frame.width} ${frame.height}">`;
   const background = `<rect width="${frame.width}" height="${frame.height}" fill="#fff"/>`;
   const caption = title ? text(frame.left, 16, title, ' font-weight="bold"', 13) : '';

@@ -14,7 +14,9 @@ import {
 import { toReadableJson } from '../resource-json.ts';
 import { fullResourceName, locationPath, parseResourceName } from '../resource-names.ts';
 import { validateDisplayName, validateLabels, validatePositiveInt } from '../validation.ts';
+import type { StudyReportInput } from './study-report.ts';
 import { buildStudySpec, type StudySpecOptions } from './study-spec.ts';
+import { studyReportInput } from './study-summary.ts';
 import { type Trial, toTrial } from './trials.ts';
 
 type IHptJob = protos.google.cloud.aiplatform.v1.IHyperparameterTuningJob;
@@ -77,6 +79,41 @@ export class HyperparameterTuningJob extends EventEmitter<{ progress: [ProgressE
       ),
     };
     return job.refresh();
+  }
+
+  /** The tuning jobs of the project and region, newest first; `filter` is Vertex's list filter. */
+  static async list(options: Where & { filter?: string } = {}): Promise<HyperparameterTuningJob[]> {
+    const config = await resolveConfig(options);
+    const client = await jobServiceClient(config);
+    try {
+      const [jobs] = await client.listHyperparameterTuningJobs({
+        parent: locationPath(config.project, config.location),
+        filter: options.filter,
+      });
+      return jobs.map((resource) => {
+        const job = Object.create(HyperparameterTuningJob.prototype) as HyperparameterTuningJob;
+        EventEmitter.call(job);
+        job.configPromise = Promise.resolve(config);
+        job.resource = resource;
+        return job;
+      });
+    } catch (err) {
+      throw toApiError(err, 'Listing hyperparameter tuning jobs');
+    }
+  }
+
+  get displayName(): string {
+    return this.resource?.displayName ?? this.options?.displayName ?? '';
+  }
+
+  /** Title, state, metric, scales and trials for `studyReportHtml()` / `showStudyCharts()`. */
+  reportInput(): StudyReportInput {
+    return studyReportInput({
+      title: this.displayName,
+      state: this.state,
+      studySpec: this.resource?.studySpec,
+      trials: this.trials(),
+    });
   }
 
   get resourceName(): string {

@@ -5,7 +5,9 @@ import { StatusCode, toApiError, ValidationError } from '../errors.ts';
 import { toReadableJson } from '../resource-json.ts';
 import { fullResourceName, locationPath, parseResourceName } from '../resource-names.ts';
 import { validateDisplayName } from '../validation.ts';
+import type { StudyReportInput } from './study-report.ts';
 import { buildStudySpec, type StudySpecOptions } from './study-spec.ts';
+import { studyReportInput } from './study-summary.ts';
 import { type MeasurementPosition, StudyTrial, toMeasurement } from './study-trial.ts';
 import { enumName } from './trials.ts';
 
@@ -202,6 +204,16 @@ export class Study {
     } catch (err) {
       throw toApiError(err, `Listing optimal trials of study ${this.resourceName}`);
     }
+  }
+
+  /** Title, state, metric, scales and the current trials for `studyReportHtml()` / `showStudyCharts()`. */
+  async reportInput(): Promise<StudyReportInput> {
+    return studyReportInput({
+      title: this.displayName,
+      state: this.state,
+      studySpec: this.resource.studySpec,
+      trials: await this.trials(),
+    });
   }
 
   async refresh(): Promise<this> {
