@@ -22,6 +22,7 @@ describe('the committed notebooks', () => {
     expect(files.map((f) => f.split('/').pop())).toEqual([
       '01-custom-training.ipynb',
       '02-distributed-training.ipynb',
+      '03-hyperparameter-tuning.ipynb',
     ]);
     for (const file of files) {
       const nb = JSON.parse(readFileSync(file, 'utf8'));

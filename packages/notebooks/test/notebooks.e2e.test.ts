@@ -53,7 +53,7 @@ describe('the notebooks, executed headless', () => {
     );
   }, 900_000);
 
-  it.each(['01-custom-training', '02-distributed-training', '03-my-experiment'])(
+  it.each(['01-custom-training', '02-distributed-training', '03-hyperparameter-tuning', '03-my-experiment'])(
     '%s runs to the end',
     (name) => {
       const run = runs.get(name)!;
@@ -89,5 +89,20 @@ describe('the notebooks, executed headless', () => {
     expect(ranks).toContain('ranks agree: true');
     expect(shown(c, 'ddp')).toMatch(/PIPELINE_STATE_SUCCEEDED: registered/);
     expect(mimeTypes(c, 'ranks')).toContain('image/svg+xml');
+  });
+
+  it('03: tunes the trainer with parallel trials, plots the study, trains the best in full, drives Vizier', () => {
+    const c = cells('03-hyperparameter-tuning');
+    expect(shown(c, 'tune')).toMatch(/tuning: JOB_STATE_SUCCEEDED, 8 trials/);
+    expect(shown(c, 'trials')).toMatch(/learning_rate[\s\S]*hidden_units[\s\S]*accuracy/);
+    expect(shown(c, 'plots')).toContain('<svg');
+    expect(mimeTypes(c, 'plots')).toEqual(['text/html', 'image/png']);
+    expect(shown(c, 'best')).toMatch(
+      /best: trial \d+, accuracy 0\.\d+, --learning_rate=\S+ --hidden_units=\d+/,
+    );
+    expect(shown(c, 'best')).toMatch(/registered projects\/.*\/models\/\d+@1/);
+    const y = Number(/best y (\d+\.\d+)/.exec(shown(c, 'vizier'))![1]);
+    expect(y - 0.397887).toBeLessThan(0.1);
+    expect(shown(c, 'cleanup')).toMatch(/deleted .*-best-model/);
   });
 });

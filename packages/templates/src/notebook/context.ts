@@ -19,8 +19,20 @@ export interface NotebookContext {
   /** The notebook's title (the first heading). */
   title: string;
   images: { sklearn: FrameworkImages; pytorch: FrameworkImages; xgboost: FrameworkImages };
-  /** The trainer the notebooks generate with `writeTrainer` (framework, metric, epochs, data rows). */
-  trainer: { name: string; framework: string; metric: string; epochs: number; rows: number };
+  /**
+   * The trainer the notebooks generate with `writeTrainer` (framework, metric, epochs, data rows), and the
+   * hyperparameters it takes as flags when a notebook tunes it (`{{> trainer tuned=true}}`).
+   */
+  trainer: {
+    name: string;
+    framework: string;
+    metric: string;
+    epochs: number;
+    rows: number;
+    hyperparameters: { name: string; type: string; min: number; max: number; scale?: string }[];
+  };
+  /** Whether the trainer partial declares `trainer.hyperparameters`; set per notebook with `tuned=true`. */
+  tuned: boolean;
   /** Machine type of every job, and the cloud region. */
   machineType: string;
   region: string;
@@ -42,7 +54,18 @@ export const NOTEBOOK_DEFAULTS: Omit<NotebookContext, 'name' | 'title'> = {
       serving: 'us-docker.pkg.dev/vertex-ai/prediction/xgboost-cpu.1-7:latest',
     },
   },
-  trainer: { name: 'tabular-trainer', framework: 'pytorch', metric: 'accuracy', epochs: 5, rows: 600 },
+  trainer: {
+    name: 'tabular-trainer',
+    framework: 'pytorch',
+    metric: 'accuracy',
+    epochs: 5,
+    rows: 600,
+    hyperparameters: [
+      { name: 'learning_rate', type: 'double', min: 0.0003, max: 0.3, scale: 'log' },
+      { name: 'hidden_units', type: 'integer', min: 4, max: 64, scale: 'log' },
+    ],
+  },
+  tuned: false,
   machineType: 'n1-standard-4',
   region: 'us-central1',
 };

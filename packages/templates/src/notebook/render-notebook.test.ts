@@ -19,10 +19,14 @@ const source = (nb: Notebook) => nb.cells.map((c) => c.source.join('')).join('\n
 
 describe('notebook templates', () => {
   it('lists the published notebooks', () => {
-    expect(listNotebookTemplates()).toEqual(['01-custom-training', '02-distributed-training']);
+    expect(listNotebookTemplates()).toEqual([
+      '01-custom-training',
+      '02-distributed-training',
+      '03-hyperparameter-tuning',
+    ]);
   });
 
-  it.each(['01-custom-training', '02-distributed-training'])(
+  it.each(['01-custom-training', '02-distributed-training', '03-hyperparameter-tuning'])(
     '%s renders deterministically to a tslab notebook with setup, cost and cleanup cells',
     (name) => {
       const text = renderNotebook(name);
@@ -63,12 +67,22 @@ describe('notebook templates', () => {
     const two = source(JSON.parse(renderNotebook('02-distributed-training')) as Notebook);
     expect(two).toContain('replicaCount: 3');
     expect(two).toContain('replicaDigests(');
+    expect(two).not.toContain('hyperparameters:');
+    const three = source(JSON.parse(renderNotebook('03-hyperparameter-tuning')) as Notebook);
+    for (const v of [
+      'hyperparameters: [{"name":"learning_rate"',
+      'new HyperparameterTuningJob(',
+      'bestTrial()',
+      'Study.createOrLoad(',
+    ]) {
+      expect(three).toContain(v);
+    }
   });
 
   it('names the templates when asked for an unknown one', () => {
-    expect(() => renderNotebook('03-nope')).toThrow(NotebookTemplateError);
-    expect(() => renderNotebook('03-nope')).toThrow(
-      /Use one of: 01-custom-training, 02-distributed-training/,
+    expect(() => renderNotebook('04-nope')).toThrow(NotebookTemplateError);
+    expect(() => renderNotebook('04-nope')).toThrow(
+      /Use one of: 01-custom-training, 02-distributed-training, 03-hyperparameter-tuning/,
     );
   });
 
@@ -90,8 +104,9 @@ describe('notebook templates', () => {
 
   it('writes the notebooks, then reports drift: out of date, missing, no template', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tvx-notebooks-'));
-    expect((await checkNotebooks(dir)).map((d) => d.problem)).toEqual(['missing', 'missing']);
-    expect(await writeNotebooks(dir)).toHaveLength(2);
+    const count = listNotebookTemplates().length;
+    expect((await checkNotebooks(dir)).map((d) => d.problem)).toEqual(Array(count).fill('missing'));
+    expect(await writeNotebooks(dir)).toHaveLength(count);
     expect(await writeNotebooks(dir)).toEqual([]);
     expect(await checkNotebooks(dir)).toEqual([]);
     const file = join(dir, '01-custom-training.ipynb');
