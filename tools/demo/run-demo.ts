@@ -5,9 +5,10 @@
  *   3. read the model and metrics the trainer wrote under AIP_MODEL_DIR
  *   4. watch a crashing trainer fail with its error, and cancel a long one
  *   5. reattach to a job by resource name, as a restarted notebook would, and list jobs
- *   6. train with training pipelines that register the model, with versions and aliases; tune with a grid study
- *   7. the same through the `tvx` CLI against a separately started emulator
- *   8. the ready-to-run notebooks, executed headless as a Terra user would run them
+ *   6. train with training pipelines that register the model, with versions and aliases
+ *   7. tune: a grid study with parallel trials (HTML report, PNG chart), median early stopping, a Vizier loop
+ *   8. the same through the `tvx` CLI against a separately started emulator
+ *   9. the ready-to-run notebooks, executed headless as a Terra user would run them
  * Run it with `npm run demo` (after tools/setup/install.sh).
  */
 import { spawnSync } from 'node:child_process';
@@ -20,9 +21,7 @@ import {
   CustomPythonPackageTrainingJob,
   CustomTrainingJob,
   closeClients,
-  discreteParameter,
   downloadBytes,
-  HyperparameterTuningJob,
   init,
   JobFailedError,
   listObjects,
@@ -31,12 +30,14 @@ import {
   shortState,
   stagePythonPackage,
   storageClient,
-  trialArgs,
 } from '@terra-vertex/core';
 import { startEmulator } from '@terra-vertex/emulator';
+import { tuningDemo } from './tuning-demo.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const trainerDir = join(root, 'examples/sklearn-iris-trainer');
+/** Reports and charts the demo writes (git-ignored). */
+const OUT_DIR = join(root, 'test-results/demo');
 const SKLEARN = 'us-docker.pkg.dev/vertex-ai/training/sklearn-cpu.1-0:latest';
 const SKLEARN_SERVING = 'us-docker.pkg.dev/vertex-ai/prediction/sklearn-cpu.1-3:latest';
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
@@ -145,21 +146,7 @@ try {
   for (const v of await v2!.versions())
     console.log(`  version ${v.versionId}: ${v.versionAliases.join(', ') || '-'}`);
 
-  step('Hyperparameter tuning: a grid study with parallel trials, then the best configuration');
-  const study = new HyperparameterTuningJob({
-    displayName: 'iris-grid',
-    customJob: new CustomJob({ displayName: 'iris-trial', workerPoolSpecs: pool([]) }),
-    metricSpec: { accuracy: 'maximize' },
-    parameterSpec: { C: discreteParameter([0.01, 0.1, 1], 'log'), 'max-iter': discreteParameter([20, 200]) },
-    maxTrialCount: 10,
-    parallelTrialCount: 2,
-    searchAlgorithm: 'grid',
-  });
-  await study.run({ onProgress: (e) => e.type === 'notice' && console.log(`  ${e.message}`) });
-  const best = study.bestTrial()!;
-  console.log(
-    `  ${shortState(study.state)}: ${study.trials().length} trials; best ${trialArgs(best).join(' ')} → accuracy ${best.finalMeasurement!.metrics.accuracy}`,
-  );
+  await tuningDemo(pool, OUT_DIR);
 } finally {
   await closeClients();
   await emu.stop();
@@ -198,6 +185,29 @@ try {
     emuEnv,
   );
   cli(['jobs', 'list'], emuEnv);
+  cli(
+    [
+      'hptune',
+      'run',
+      '--package-dir',
+      trainerDir,
+      '--module',
+      'trainer.task',
+      '--display-name',
+      'cli-study',
+      '--metric',
+      'accuracy=maximize',
+      '--param',
+      'C=double:0.001:100:log',
+      '--max-trials',
+      '4',
+      '--parallel-trials',
+      '2',
+      '--report',
+      join(OUT_DIR, 'cli-study.html'),
+    ],
+    emuEnv,
+  );
   cli(
     [
       'train',

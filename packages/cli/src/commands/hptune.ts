@@ -29,6 +29,12 @@ interface RunFlags extends TrainerFlags {
   report?: string;
 }
 
+/** A value for a table cell: numbers to 4 significant digits (the JSON output keeps them whole). */
+function short(v: number | string | undefined): string {
+  if (v === undefined) return '';
+  return typeof v === 'number' ? String(Number(v.toPrecision(4))) : v;
+}
+
 /** The trials as rows: id, state, the metric, then each parameter. */
 function trialTable(job: HyperparameterTuningJob, trials: Trial[]): string {
   const { metric } = job.reportInput();
@@ -38,8 +44,8 @@ function trialTable(job: HyperparameterTuningJob, trials: Trial[]): string {
     ...trials.map((t) => [
       t.id,
       t.state,
-      String(t.finalMeasurement?.metrics[metric.metricId] ?? ''),
-      ...params.map((p) => String(t.parameters[p] ?? '')),
+      short(t.finalMeasurement?.metrics[metric.metricId]),
+      ...params.map((p) => short(t.parameters[p])),
     ]),
   ]);
 }

@@ -43,6 +43,44 @@ export interface StudyCharts {
   byParameter: Record<string, string>;
 }
 
+/** The succeeded, failed (on the x axis) and unfinished trials as series, and the best trial ringed. */
+function trialSeries(
+  ranked: readonly RankedTrial[],
+  point: (r: RankedTrial) => ScatterSeries['points'][number],
+  best: RankedTrial | undefined,
+): ScatterSeries[] {
+  const failed = ranked.filter((r) => r.kind === 'failed');
+  const series: ScatterSeries[] = [
+    {
+      name: 'succeeded',
+      points: ranked.filter((r) => r.kind === 'succeeded').map(point),
+      colour: COLOURS.point,
+    },
+    {
+      name: failedName(failed),
+      points: failed.map(point),
+      colour: COLOURS.failed,
+      marker: 'cross',
+      onXAxis: true,
+    },
+    {
+      name: 'not finished',
+      points: ranked.filter((r) => r.kind === 'pending').map(point),
+      colour: COLOURS.pending,
+      marker: 'diamond',
+      onXAxis: true,
+    },
+  ];
+  if (best)
+    series.push({
+      name: `best: trial ${best.trial.id}`,
+      points: [point(best)],
+      colour: COLOURS.best,
+      marker: 'ring',
+    });
+  return series;
+}
+
 /** Colours: succeeded points, best so far / best trial, infeasible, not finished. */
 const COLOURS = { point: '#4e79a7', best: '#f28e2b', failed: '#e15759', pending: '#9e9e9e' };
 
@@ -92,8 +130,6 @@ export function trialMetricChartSvg(
     tooltip: tooltip(r, metricId),
   });
   const succeeded = study.trials.filter((r) => r.kind === 'succeeded');
-  const failed = study.trials.filter((r) => r.kind === 'failed');
-  const pending = study.trials.filter((r) => r.kind === 'pending');
   const running: { x: number; y: number }[] = [];
   let best: number | undefined;
   for (const r of succeeded) {
@@ -111,26 +147,8 @@ export function trialMetricChartSvg(
       line: 'step',
       hideInLegend: running.length < 2,
     },
-    { name: 'succeeded', points: succeeded.map(point), colour: COLOURS.point },
-    {
-      name: failedName(failed),
-      points: failed.map(point),
-      colour: COLOURS.failed,
-      marker: 'cross',
-      onXAxis: true,
-    },
-    {
-      name: 'not finished',
-      points: pending.map(point),
-      colour: COLOURS.pending,
-      marker: 'diamond',
-      onXAxis: true,
-    },
+    ...trialSeries(study.trials, point, study.best),
   ];
-  if (study.best) {
-    const name = `best: trial ${study.best.trial.id}`;
-    series.push({ name, points: [point(study.best)], colour: COLOURS.best, marker: 'ring' });
-  }
   return scatterChartSvg(series, {
     title: options.title ?? `${metricId} by trial`,
     xLabel: 'trial',
@@ -178,32 +196,8 @@ export function parameterChartSvg(
     tooltip: tooltip(r, metricId),
   });
   const valued = study.trials.filter(has);
-  const failed = valued.filter((r) => r.kind === 'failed');
-  const series: ScatterSeries[] = [
-    {
-      name: 'succeeded',
-      points: valued.filter((r) => r.kind === 'succeeded').map(point),
-      colour: COLOURS.point,
-    },
-    {
-      name: failedName(failed),
-      points: failed.map(point),
-      colour: COLOURS.failed,
-      marker: 'cross',
-      onXAxis: true,
-    },
-    {
-      name: 'not finished',
-      points: valued.filter((r) => r.kind === 'pending').map(point),
-      colour: COLOURS.pending,
-      marker: 'diamond',
-      onXAxis: true,
-    },
-  ];
-  if (study.best && has(study.best)) {
-    const name = `best: trial ${study.best.trial.id}`;
-    series.push({ name, points: [point(study.best)], colour: COLOURS.best, marker: 'ring' });
-  }
+  const best = study.best && has(study.best) ? study.best : undefined;
+  const series = trialSeries(valued, point, best);
   const note = { log: ' (log scale)', reverse_log: ' (reverse log scale)' }[scale as 'log'] ?? '';
   return scatterChartSvg(series, {
     title: options.title ?? `${metricId} vs ${parameterId}`,
