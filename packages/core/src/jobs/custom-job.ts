@@ -8,7 +8,7 @@ import { toReadableJson } from '../resource-json.ts';
 import { fullResourceName, locationPath, parseResourceName } from '../resource-names.ts';
 import { ensureBucket, parseGcsUri } from '../storage/gcs.ts';
 import { validateDisplayName, validateLabels } from '../validation.ts';
-import { backoff, sleep } from './backoff.ts';
+import { pollStates } from './backoff.ts';
 import { buildCustomJobRequest, type CustomJobRequest } from './custom-job-request.ts';
 import { isTerminalState, type JobState, type ProgressEvent, type ProgressListener } from './job-state.ts';
 import type { SchedulingOptions } from './scheduling.ts';
@@ -216,21 +216,18 @@ export class CustomJob extends EventEmitter<CustomJobEvents> {
     let follow =
       options.followLogs ?? (options.onProgress !== undefined || this.listenerCount('progress') > 0);
     const cursor = new LogCursor();
-    const delays = backoff(config.emulator ? 200 : 2000, config.emulator ? 2000 : 30_000);
-    let previous: JobState | undefined;
-    for (;;) {
-      await this.refresh();
-      if (follow) follow = await this.pumpLogs(config, cursor, options.onProgress);
-      if (this.state !== previous) {
-        this.emitProgress(
-          { type: 'state', resourceName: this.resourceName, state: this.state, previous, at: new Date() },
-          options.onProgress,
-        );
-        previous = this.state;
-      }
-      if (isTerminalState(this.state)) break;
-      await sleep(delays.next().value as number, options.signal);
-    }
+    await pollStates({
+      resourceName: () => this.resourceName,
+      refresh: () => this.refresh(),
+      afterRefresh: async () => {
+        if (follow) follow = await this.pumpLogs(config, cursor, options.onProgress);
+      },
+      state: () => this.state,
+      isDone: isTerminalState,
+      emit: (e) => this.emitProgress(e, options.onProgress),
+      emulator: Boolean(config.emulator),
+      signal: options.signal,
+    });
     if (follow) await this.pumpLogs(config, cursor, options.onProgress);
     if (
       (options.throwOnFailure ?? true) &&

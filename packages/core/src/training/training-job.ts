@@ -3,9 +3,9 @@ import type { protos } from '@google-cloud/aiplatform';
 import { type ResolvedConfig, resolveConfig } from '../config.ts';
 import { modelServiceClient, pipelineServiceClient } from '../connection.ts';
 import { TvxError, toApiError, ValidationError } from '../errors.ts';
-import { backoff, sleep } from '../jobs/backoff.ts';
+import { pollStates } from '../jobs/backoff.ts';
 import { CustomJob } from '../jobs/custom-job.ts';
-import type { PipelineState, ProgressEvent, ProgressListener } from '../jobs/job-state.ts';
+import type { ProgressEvent, ProgressListener } from '../jobs/job-state.ts';
 import { Model } from '../models/model.ts';
 import { toReadableJson } from '../resource-json.ts';
 import { validateDisplayName, validateLabels } from '../validation.ts';
@@ -110,25 +110,9 @@ export abstract class TrainingJob extends EventEmitter<{ progress: [ProgressEven
     options: { onProgress?: ProgressListener; signal?: AbortSignal } = {},
   ): Promise<Model | undefined> {
     const config = await this.config();
-    const delays = backoff(config.emulator ? 200 : 2000, config.emulator ? 2000 : 30_000);
-    let previous: string | undefined;
     let backing: CustomJob | undefined;
     let following: Promise<unknown> | undefined;
-    for (;;) {
-      await this.refresh();
-      if (this.state !== previous) {
-        this.emitProgress(
-          {
-            type: 'state',
-            resourceName: this.resourceName,
-            state: this.state as PipelineState,
-            previous: previous as PipelineState | undefined,
-            at: new Date(),
-          },
-          options.onProgress,
-        );
-        previous = this.state;
-      }
+    const followBackingJob = async () => {
       const jobName = this.backingCustomJob;
       if (jobName && !backing && (options.onProgress || this.listenerCount('progress'))) {
         backing = await CustomJob.get(jobName, { emulator: this.options.emulator });
@@ -146,9 +130,17 @@ export abstract class TrainingJob extends EventEmitter<{ progress: [ProgressEven
             ),
           );
       }
-      if (TERMINAL.has(this.state)) break;
-      await sleep(delays.next().value as number, options.signal);
-    }
+    };
+    await pollStates({
+      resourceName: () => this.resourceName,
+      refresh: () => this.refresh(),
+      afterRefresh: followBackingJob,
+      state: () => this.state,
+      isDone: (state) => TERMINAL.has(state),
+      emit: (e) => this.emitProgress(e, options.onProgress),
+      emulator: Boolean(config.emulator),
+      signal: options.signal,
+    });
     // The backing job ends with the pipeline: let its last log lines arrive before returning.
     await following;
     if (this.state !== 'PIPELINE_STATE_SUCCEEDED') {

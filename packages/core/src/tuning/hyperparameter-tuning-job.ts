@@ -3,7 +3,7 @@ import type { protos } from '@google-cloud/aiplatform';
 import { type InitOptions, type ResolvedConfig, resolveConfig } from '../config.ts';
 import { jobServiceClient } from '../connection.ts';
 import { JobFailedError, toApiError, ValidationError } from '../errors.ts';
-import { backoff, sleep } from '../jobs/backoff.ts';
+import { pollStates } from '../jobs/backoff.ts';
 import type { CustomJob, CustomJobRunOptions } from '../jobs/custom-job.ts';
 import {
   isTerminalState,
@@ -191,11 +191,8 @@ export class HyperparameterTuningJob extends EventEmitter<{ progress: [ProgressE
     options: { onProgress?: ProgressListener; signal?: AbortSignal; throwOnFailure?: boolean } = {},
   ): Promise<this> {
     const config = await this.config();
-    const delays = backoff(config.emulator ? 200 : 5000, config.emulator ? 2000 : 60_000);
-    let previous: JobState | undefined;
     const reported = new Set<string>();
-    for (;;) {
-      await this.refresh();
+    const reportTrials = () => {
       for (const t of this.trials()) {
         if (t.endTime && !reported.has(t.id)) {
           reported.add(t.id);
@@ -214,16 +211,18 @@ export class HyperparameterTuningJob extends EventEmitter<{ progress: [ProgressE
           );
         }
       }
-      if (this.state !== previous) {
-        this.emitProgress(
-          { type: 'state', resourceName: this.resourceName, state: this.state, previous, at: new Date() },
-          options.onProgress,
-        );
-        previous = this.state;
-      }
-      if (isTerminalState(this.state)) break;
-      await sleep(delays.next().value as number, options.signal);
-    }
+    };
+    await pollStates({
+      resourceName: () => this.resourceName,
+      refresh: () => this.refresh(),
+      afterRefresh: reportTrials,
+      state: () => this.state,
+      isDone: isTerminalState,
+      emit: (e) => this.emitProgress(e, options.onProgress),
+      emulator: Boolean(config.emulator),
+      signal: options.signal,
+      cloudDelays: [5000, 60_000],
+    });
     if (
       (options.throwOnFailure ?? true) &&
       (this.state === 'JOB_STATE_FAILED' || this.state === 'JOB_STATE_CANCELLED')
