@@ -378,6 +378,7 @@ describe('tvx', () => {
     expect(first.map((n) => [n.name, n.status])).toEqual([
       ['01-custom-training.ipynb', 'uploaded'],
       ['02-distributed-training.ipynb', 'uploaded'],
+      ['03-hyperparameter-tuning.ipynb', 'uploaded'],
     ]);
     expect(first[0]!.uri).toBe('gs://fc-cli-test/notebooks/01-custom-training.ipynb');
     const again = json<{ status: string }[]>([
@@ -386,7 +387,7 @@ describe('tvx', () => {
       '--workspace-bucket',
       'gs://fc-cli-test',
     ]);
-    expect(again.map((n) => n.status)).toEqual(['exists', 'exists']);
+    expect(again.map((n) => n.status)).toEqual(['exists', 'exists', 'exists']);
     const bad = tvx(['notebooks', 'publish', '--workspace-bucket', 'gs://Not A Bucket']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('workspaceBucket');
