@@ -1,11 +1,14 @@
 /**
- * Hyperparameter search benchmark (issue 5): median simple regret after 50 trials over fixed seeds on
- * Branin and Hartmann-6 for the emulator's GP bandit and random search (through `suggest()`, as the
- * emulator calls them) beside Optuna's TPE (Debian's python3-optuna, same budget and seeds), then the
- * suggestion latency of the GP bandit per trial up to 100 trials. Prints markdown tables.
- * Usage: node tools/bench/search-bench.ts [--seeds 10] [--trials 50]
+ * Hyperparameter search benchmark (issue 5), all in one run with fixed seeds (0..n-1): the emulator's GP
+ * bandit and random search (through `suggest()`, as the emulator calls them) beside Optuna's TPE (Debian's
+ * python3-optuna, same budget and seeds) on
+ *   - Branin and Hartmann-6: median simple regret after 50 trials over 10 seeds;
+ *   - scaler + RBF SVC on scikit-learn's digits (search-problems.ts, sklearn_objective.py): median best 3-fold CV
+ *     accuracy after 30 trials over 10 seeds;
+ * then the suggestion latency of the GP bandit per trial up to 100 trials. Prints markdown tables.
+ * Usage: node tools/bench/search-bench.ts [--seeds 10] [--trials 50] [--sklearn-seeds 10] [--sklearn-trials 30]
+ *        [--quick] (a short smoke run: 2 seeds, 10 trials, 20 latency trials)
  */
-import { execFileSync } from 'node:child_process';
 import {
   type ParameterSpec,
   type ParameterValues,
@@ -13,192 +16,199 @@ import {
   type SuggestRequest,
   suggest,
 } from '../../packages/emulator/src/tuning/search.ts';
+import {
+  SKLEARN_PROBLEM,
+  SklearnEvaluator,
+  sklearnSpace,
+  synthetic,
+  tpeRegrets,
+  tpeSklearn,
+} from './search-problems.ts';
 import { ms, percentile, summarize } from './stats.ts';
 
+const quick = process.argv.includes('--quick');
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
-const SEEDS = arg('--seeds', 10);
-const TRIALS = arg('--trials', 50);
-const PY = process.env.TVX_PYTHON ?? '/usr/bin/python3';
+const SEEDS = arg('--seeds', quick ? 2 : 10);
+const TRIALS = arg('--trials', quick ? 10 : 50);
+const SK_SEEDS = arg('--sklearn-seeds', quick ? 2 : 10);
+const SK_TRIALS = arg('--sklearn-trials', quick ? 10 : 30);
+const LAT_TRIALS = quick ? 20 : 100;
 
-interface Problem {
-  name: string;
-  space: ParameterSpec[];
-  f: (p: ParameterValues) => number;
-  min: number;
-  /** The same function in Python, for Optuna (`x` is a list of floats). */
-  py: string;
-}
+type Goal = 'MINIMIZE' | 'MAXIMIZE';
+type Evaluate = (p: ParameterValues) => number | Promise<number>;
 
-const HA = [
-  [10, 3, 17, 3.5, 1.7, 8],
-  [0.05, 10, 17, 0.1, 8, 14],
-  [3, 3.5, 1.7, 10, 17, 8],
-  [17, 8, 0.05, 10, 0.1, 14],
-];
-const HP = [
-  [1312, 1696, 5569, 124, 8283, 5886],
-  [2329, 4135, 8307, 3736, 1004, 9991],
-  [2348, 1451, 3522, 2883, 3047, 6650],
-  [4047, 8828, 8732, 5743, 1091, 381],
-].map((r) => r.map((v) => v * 1e-4));
-const HALPHA = [1.0, 1.2, 3.0, 3.2];
-
-const problems: Problem[] = [
-  {
-    name: 'Branin',
-    space: [
-      { parameterId: 'x0', doubleValueSpec: { minValue: -5, maxValue: 10 } },
-      { parameterId: 'x1', doubleValueSpec: { minValue: 0, maxValue: 15 } },
-    ],
-    f: (p) => {
-      const [x1, x2] = [p.x0 as number, p.x1 as number];
-      const b = 5.1 / (4 * Math.PI ** 2);
-      return (
-        (x2 - b * x1 ** 2 + (5 / Math.PI) * x1 - 6) ** 2 + 10 * (1 - 1 / (8 * Math.PI)) * Math.cos(x1) + 10
-      );
-    },
-    min: 0.397887,
-    py: `def f(x):
-    b, c, t = 5.1 / (4 * math.pi ** 2), 5 / math.pi, 1 / (8 * math.pi)
-    return (x[1] - b * x[0] ** 2 + c * x[0] - 6) ** 2 + 10 * (1 - t) * math.cos(x[0]) + 10
-lo, hi = [-5, 0], [10, 15]`,
-  },
-  {
-    name: 'Hartmann-6',
-    space: [0, 1, 2, 3, 4, 5].map((i) => ({
-      parameterId: `x${i}`,
-      doubleValueSpec: { minValue: 0, maxValue: 1 },
-    })),
-    f: (p) => {
-      const x = [0, 1, 2, 3, 4, 5].map((j) => p[`x${j}`] as number);
-      return -HALPHA.reduce(
-        (s, a, i) => s + a * Math.exp(-x.reduce((t, xj, j) => t + HA[i]![j]! * (xj - HP[i]![j]!) ** 2, 0)),
-        0,
-      );
-    },
-    min: -3.32237,
-    py: `A = ${JSON.stringify(HA)}
-P = ${JSON.stringify(HP)}
-AL = ${JSON.stringify(HALPHA)}
-def f(x):
-    return -sum(AL[i] * math.exp(-sum(A[i][j] * (x[j] - P[i][j]) ** 2 for j in range(6))) for i in range(4))
-lo, hi = [0] * 6, [1] * 6`,
-  },
-];
-const metric = { metricId: 'f', goal: 'MINIMIZE' } as const;
-
-/** One GP-bandit study driven sequentially (batch size 1); returns regrets and per-suggestion latencies. */
-async function gpStudy(worker: SearchWorker, p: Problem, seed: number, trials: number) {
+/** One GP-bandit study driven sequentially (batch size 1); returns values and per-suggestion latencies. */
+async function gpStudy(
+  worker: SearchWorker,
+  space: ParameterSpec[],
+  goal: Goal,
+  evaluate: Evaluate,
+  seed: number,
+  trials: number,
+) {
   const completed: NonNullable<SuggestRequest['completed']> = [];
   const latency: number[] = [];
   for (let i = 0; i < trials; i++) {
     const t0 = performance.now();
-    const { suggestions } = await suggest({ parameters: p.space, metric, completed, seed }, { worker });
+    const { suggestions } = await suggest(
+      { parameters: space, metric: { metricId: 'f', goal }, completed, seed },
+      { worker },
+    );
     latency.push(performance.now() - t0);
-    completed.push({ parameters: suggestions[0]!, value: p.f(suggestions[0]!) });
+    completed.push({ parameters: suggestions[0]!, value: await evaluate(suggestions[0]!) });
   }
-  return { regret: Math.min(...completed.map((c) => c.value)) - p.min, latency, completed };
+  return { values: completed.map((c) => c.value), latency, completed };
 }
 
-async function randomRegret(p: Problem, seed: number): Promise<number> {
-  const { suggestions } = await suggest({
-    algorithm: 'RANDOM_SEARCH',
-    parameters: p.space,
-    count: TRIALS,
-    seed,
-  });
-  return Math.min(...suggestions.map(p.f)) - p.min;
-}
+const best = (v: number[], goal: Goal) => (goal === 'MINIMIZE' ? Math.min(...v) : Math.max(...v));
+const randomPoints = async (space: ParameterSpec[], seed: number, count: number) =>
+  (await suggest({ algorithm: 'RANDOM_SEARCH', parameters: space, count, seed })).suggestions;
 
-/** Optuna TPE (defaults), one study per seed, in one Python process; null when optuna is missing. */
-function tpeRegrets(p: Problem): { regrets: number[]; msPerTrial: number } | null {
-  const script = `
-import json, math, time, sys
-try:
-    import optuna
-except ImportError:
-    print("null"); sys.exit(0)
-optuna.logging.set_verbosity(optuna.logging.WARNING)
-${p.py}
-out, t = [], time.time()
-for seed in range(${SEEDS}):
-    s = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed))
-    s.optimize(lambda tr: f([tr.suggest_float(f"x{i}", lo[i], hi[i]) for i in range(len(lo))]), n_trials=${TRIALS})
-    out.append(s.best_value - (${p.min}))
-print(json.dumps({"regrets": out, "msPerTrial": (time.time() - t) * 1000 / (${SEEDS} * ${TRIALS})}))
-`;
-  return JSON.parse(execFileSync(PY, ['-c', script], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim());
-}
-
-const median = (v: number[]) =>
-  percentile(
-    [...v].sort((a, b) => a - b),
-    50,
-  );
 const q = (v: number[], p: number) =>
   percentile(
     [...v].sort((a, b) => a - b),
     p,
   );
+const median = (v: number[]) => q(v, 50);
 const fmt = (v: number) => (v === 0 ? '0' : v < 0.01 ? v.toExponential(1) : v.toFixed(3));
-const cell = (v: number[] | undefined) =>
+const regretCell = (v: number[] | undefined) =>
   v ? `${fmt(median(v))} (${fmt(q(v, 10))} / ${fmt(q(v, 90))})` : 'n/a';
+const accCell = (v: number[] | undefined) =>
+  v ? `${median(v).toFixed(4)} (${Math.min(...v).toFixed(4)} / ${Math.max(...v).toFixed(4)})` : 'n/a';
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 const t0 = performance.now();
-const seeds = Array.from({ length: SEEDS }, (_, i) => i);
-const rows: string[] = [];
-// One warm worker per problem, the two problems in parallel (one core each).
+/** Problems on which the GP bandit's median is at least as good as TPE's. */
+const gpAtLeastTpe: string[] = [];
+const compared: string[] = [];
+
+// 1. Branin and Hartmann-6: one warm worker per problem, the two in parallel (one core each).
 const gp = await Promise.all(
-  problems.map(async (p) => {
+  synthetic.map(async (p) => {
     const worker = new SearchWorker();
     try {
       const out: number[] = [];
-      for (const s of seeds) out.push((await gpStudy(worker, p, s, TRIALS)).regret);
+      for (const s of range(SEEDS)) {
+        out.push(
+          best((await gpStudy(worker, p.space, 'MINIMIZE', p.f, s, TRIALS)).values, 'MINIMIZE') - p.min,
+        );
+      }
       return out;
     } finally {
       await worker.close();
     }
   }),
 );
-for (const [i, p] of problems.entries()) {
-  const rnd = await Promise.all(seeds.map((s) => randomRegret(p, s)));
-  const tpe = tpeRegrets(p);
-  rows.push(`| ${p.name} | ${cell(gp[i])} | ${cell(rnd)} | ${cell(tpe?.regrets)} |`);
+const regretRows: string[] = [];
+for (const [i, p] of synthetic.entries()) {
+  const rnd = await Promise.all(
+    range(SEEDS).map(async (s) => Math.min(...(await randomPoints(p.space, s, TRIALS)).map(p.f)) - p.min),
+  );
+  const tpe = await tpeRegrets(p, SEEDS, TRIALS);
+  regretRows.push(
+    `| ${p.name} | ${regretCell(gp[i])} | ${regretCell(rnd)} | ${regretCell(tpe ?? undefined)} |`,
+  );
+  if (tpe) {
+    compared.push(p.name);
+    if (median(gp[i]!) <= median(tpe)) gpAtLeastTpe.push(p.name);
+  }
 }
+const tSynthetic = performance.now();
+
+// 2. scikit-learn: the GP lane (worker + evaluator) beside random then TPE (one evaluator, then Optuna's process).
+const [gpAcc, other] = await Promise.all([
+  (async () => {
+    const worker = new SearchWorker();
+    const ev = new SklearnEvaluator();
+    try {
+      const out: number[] = [];
+      for (const s of range(SK_SEEDS)) {
+        const study = await gpStudy(worker, sklearnSpace, 'MAXIMIZE', (p) => ev.evaluate(p), s, SK_TRIALS);
+        out.push(best(study.values, 'MAXIMIZE'));
+      }
+      return { best: out, seconds: ev.seconds };
+    } finally {
+      await Promise.all([worker.close(), ev.close()]);
+    }
+  })(),
+  (async () => {
+    const ev = new SklearnEvaluator();
+    const rnd: number[] = [];
+    try {
+      for (const s of range(SK_SEEDS)) {
+        const values: number[] = [];
+        for (const p of await randomPoints(sklearnSpace, s, SK_TRIALS)) values.push(await ev.evaluate(p));
+        rnd.push(best(values, 'MAXIMIZE'));
+      }
+    } finally {
+      await ev.close();
+    }
+    return { rnd, seconds: ev.seconds, tpe: await tpeSklearn(SK_SEEDS, SK_TRIALS) };
+  })(),
+]);
+if (other.tpe) {
+  compared.push(SKLEARN_PROBLEM);
+  if (median(gpAcc.best) >= median(other.tpe.best)) gpAtLeastTpe.push(SKLEARN_PROBLEM);
+}
+const evalSeconds = [...gpAcc.seconds, ...other.seconds];
+const tSklearn = performance.now();
+
 console.log(`\n### Simple regret after ${TRIALS} trials, median (p10 / p90) over ${SEEDS} seeds\n`);
 console.log('| problem | GP bandit (ours) | random (ours) | Optuna TPE |');
 console.log('| --- | --- | --- | --- |');
-for (const r of rows) console.log(r);
+for (const r of regretRows) console.log(r);
+console.log(
+  `\n### Best accuracy after ${SK_TRIALS} trials, median (min / max) over ${SK_SEEDS} seeds (MAXIMIZE)\n`,
+);
+console.log('| problem | GP bandit (ours) | random (ours) | Optuna TPE |');
+console.log('| --- | --- | --- | --- |');
+console.log(
+  `| ${SKLEARN_PROBLEM} | ${accCell(gpAcc.best)} | ${accCell(other.rnd)} | ${accCell(other.tpe?.best)} |`,
+);
+const allBest = [...gpAcc.best, ...other.rnd, ...(other.tpe?.best ?? [])];
+console.log(
+  `\nRBF SVC: C in [1e-3, 1e3] and gamma in [1e-5, 10] (log scale), scaler in {none, standard, minmax}; best in ` +
+    `this run ${Math.max(...allBest).toFixed(4)}; one evaluation ${(evalSeconds.reduce((s, v) => s + v, 0) / evalSeconds.length).toFixed(2)} s mean, ` +
+    `${Math.max(...evalSeconds).toFixed(2)} s max (ours)${other.tpe ? `, ${other.tpe.seconds.toFixed(2)} s per TPE trial` : ''}.`,
+);
+console.log(
+  `\nGP bandit at least as good as Optuna TPE (median regret lower or equal, accuracy higher or equal) on ` +
+    `${gpAtLeastTpe.length} of ${compared.length} problems: ${gpAtLeastTpe.join(', ') || 'none'}` +
+    `${compared.length < 3 ? ' (TPE missing: install python3-optuna)' : ''}.`,
+);
 
-// Latency: one 100-trial Hartmann-6 study through a warm worker, plus cold single-call suggest() at 99 trials.
+// 3. Latency: one Hartmann-6 study through a warm worker, plus cold single-call suggest() at the last trial.
 const worker = new SearchWorker();
-const h6 = problems[1]!;
-const study = await gpStudy(worker, h6, 0, 100);
+const h6 = synthetic[1]!;
+const study = await gpStudy(worker, h6.space, 'MINIMIZE', h6.f, 0, LAT_TRIALS);
 await worker.close();
 const cold: number[] = [];
 for (let i = 0; i < 3; i++) {
   const t = performance.now();
-  await suggest({ parameters: h6.space, metric, completed: study.completed.slice(0, 99), seed: 0 });
+  await suggest({
+    parameters: h6.space,
+    metric: { metricId: 'f', goal: 'MINIMIZE' },
+    completed: study.completed.slice(0, LAT_TRIALS - 1),
+    seed: 0,
+  });
   cold.push(performance.now() - t);
 }
 const lat = study.latency;
 console.log('\n### GP-bandit suggestion latency (Hartmann-6, one trial at a time)\n');
 console.log('| trials so far | median | p90 |');
 console.log('| --- | --- | --- |');
-const windows: [number, number][] = [
-  [0, 25],
-  [25, 50],
-  [50, 75],
-  [75, 100],
-];
-for (const [a, b] of windows) {
-  const s = summarize(lat.slice(a, b));
-  console.log(`| ${a}–${b - 1} (warm worker) | ${ms(s.median)} | ${ms(s.p90)} |`);
+const w = LAT_TRIALS / 4;
+for (const a of [0, w, 2 * w, 3 * w]) {
+  const s = summarize(lat.slice(a, a + w));
+  console.log(`| ${a}–${a + w - 1} (warm worker) | ${ms(s.median)} | ${ms(s.p90)} |`);
 }
-console.log(`| 99 (cold: new process per call) | ${ms(median(cold))} | ${ms(q(cold, 90))} |`);
+console.log(`| ${LAT_TRIALS - 1} (cold: new process per call) | ${ms(median(cold))} | ${ms(q(cold, 90))} |`);
+const sec = (a: number, b: number) => `${((b - a) / 1000).toFixed(0)} s`;
 console.log(
-  `\nmean over the 100 trials (warm): ${ms(lat.reduce((s, v) => s + v, 0) / lat.length)}; total bench ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+  `\nmean over the ${LAT_TRIALS} trials (warm): ${ms(lat.reduce((s, v) => s + v, 0) / lat.length)}; ` +
+    `total bench ${sec(t0, performance.now())} (synthetic ${sec(t0, tSynthetic)}, scikit-learn ${sec(tSynthetic, tSklearn)}, ` +
+    `latency ${sec(tSklearn, performance.now())})`,
 );
