@@ -7,18 +7,21 @@ import { registerAdminRoutes } from './admin/routes.ts';
 import { LogStore } from './logging/log-store.ts';
 import { registerLoggingRoutes } from './logging/routes.ts';
 import { CustomJobRunner } from './runtime/custom-job-runner.ts';
+import { EndpointRuntime } from './runtime/endpoint-runtime.ts';
 import type { LocalImage } from './runtime/images.ts';
 import { StudyRunner } from './runtime/study-runner.ts';
 import { ResourceStore } from './state/resource-store.ts';
 import { ObjectStore, registerStorageRoutes } from './storage/index.ts';
 import { SearchEngine } from './tuning/search-engine.ts';
 import { RpcDispatcher } from './vertex/dispatch.ts';
+import { endpointServiceHandlers } from './vertex/endpoint-service.ts';
 import { bindServer, createGrpcServer } from './vertex/grpc-server.ts';
 import { jobServiceHandlers } from './vertex/job-service.ts';
 import { ModelRegistry } from './vertex/model-registry.ts';
 import { modelServiceHandlers } from './vertex/model-service.ts';
 import { OperationStore, operationsHandlers } from './vertex/operations.ts';
 import { pipelineServiceHandlers } from './vertex/pipeline-service.ts';
+import { predictionServiceHandlers } from './vertex/prediction-service.ts';
 import { protoRoot } from './vertex/protos.ts';
 import { registerRestGateway } from './vertex/rest-gateway.ts';
 import { tuningJobHandlers } from './vertex/tuning-service.ts';
@@ -126,6 +129,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       gcsRoot,
     }),
   );
+  const endpointStore = new ResourceStore(dataDir, 'endpoints');
+  const endpointRuntime = new EndpointRuntime({
+    python,
+    gcsRoot,
+    emulatorEnv: env,
+    localImages: options.localImages ?? {},
+    dataDir,
+    logs,
+  });
+  dispatcher.register(
+    'google.cloud.aiplatform.v1.EndpointService',
+    endpointServiceHandlers({ endpoints: endpointStore, models, runtime: endpointRuntime, ops }),
+  );
+  dispatcher.register(
+    'google.cloud.aiplatform.v1.PredictionService',
+    predictionServiceHandlers({ endpoints: endpointStore, runtime: endpointRuntime }),
+  );
   const grpc = createGrpcServer(dispatcher);
   const grpcPort = await bindServer(grpc, host.replace(/^\[|\]$/g, ''), options.grpcPort ?? 0);
 
@@ -140,6 +160,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     studies.stopAll('The emulator was stopped while this tuning job was running.');
     await runner.stopAll('The emulator was stopped while this job was running; its processes were ended.');
     await engine.close();
+    await endpointRuntime.stopAll();
     await new Promise<void>((r) => grpc.tryShutdown(() => r()));
     await http.close();
     if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -150,7 +171,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     reset: async () => {
       studies.stopAll('The emulator was reset.');
       await runner.stopAll('The emulator was reset.');
-      for (const store of [jobs, ops.store, modelStore, pipelineStore, tuningStore, studyStore, trialStore])
+      await endpointRuntime.stopAll();
+      for (const store of [
+        jobs,
+        ops.store,
+        modelStore,
+        pipelineStore,
+        tuningStore,
+        studyStore,
+        trialStore,
+        endpointStore,
+      ])
         store.clear();
       logs.clear();
       for (const dir of [gcsRoot, objects.metaRoot]) {

@@ -109,7 +109,7 @@ function frameworkMessage(image: string, module: string, python: string, importE
 }
 
 /** The parts of the emulator's environment a trainer should see (PATH, locale, BLAS settings …). */
-function inheritedEnv(): Record<string, string> {
+export function inheritedEnv(): Record<string, string> {
   const keep = /^(PATH|HOME|LANG|LC_.*|TZ|TMPDIR|USER|OPENBLAS_.*|OMP_.*|MKL_.*|PYTHONPATH)$/;
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k, v]) => keep.test(k) && v !== undefined),

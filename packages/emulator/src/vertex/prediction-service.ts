@@ -1,0 +1,116 @@
+/**
+ * `google.cloud.aiplatform.v1.PredictionService` `Predict` and `RawPredict`: a request goes to one deployed
+ * model of the endpoint, drawn by the traffic split, and on to the least busy replica of its model server.
+ */
+import { status } from '@grpc/grpc-js';
+import type { EndpointRuntime } from '../runtime/endpoint-runtime.ts';
+import type { ServerResponse, ServingPool } from '../runtime/serving-pool.ts';
+import type { ResourceStore } from '../state/resource-store.ts';
+import type { ServiceHandlers } from './dispatch.ts';
+import type { Json } from './protos.ts';
+import { failedPrecondition, notFound, RpcError } from './rpc-error.ts';
+import { routeBySplit } from './traffic-split.ts';
+
+/** The server's error body, shortened: `{"error": "…"}` gives the message itself. */
+function serverError(res: ServerResponse): string {
+  const text = res.body.toString('utf8').slice(0, 2000);
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown };
+    if (parsed.error !== undefined)
+      return typeof parsed.error === 'string' ? parsed.error : JSON.stringify(parsed.error);
+  } catch {
+    // not JSON: the text as it came
+  }
+  return text;
+}
+
+/** Sends to the pool; a replica that dies or hangs up mid-request becomes UNAVAILABLE, naming the model. */
+async function send(pool: ServingPool, deployedModelId: string, body: string | Buffer, contentType: string) {
+  try {
+    return await pool.send(body, contentType);
+  } catch (err) {
+    const e = err as Error & { cause?: Error };
+    throw new RpcError(
+      status.UNAVAILABLE,
+      `The model server of deployed model ${deployedModelId} did not answer (${e.cause?.message ?? e.message}); a crashed replica is restarted, so try again.`,
+    );
+  }
+}
+
+function failed(res: ServerResponse, deployedModelId: string): RpcError {
+  const code = res.status >= 400 && res.status < 500 ? status.INVALID_ARGUMENT : status.INTERNAL;
+  return new RpcError(
+    code,
+    `The model server of deployed model ${deployedModelId} answered HTTP ${res.status}: ${serverError(res)}`,
+  );
+}
+
+export function predictionServiceHandlers(ctx: {
+  endpoints: ResourceStore;
+  runtime: EndpointRuntime;
+}): ServiceHandlers {
+  const target = (name: string) => {
+    const endpoint = ctx.endpoints.get(name);
+    if (!endpoint) throw notFound(`The Endpoint does not exist: ${name}`);
+    const id = routeBySplit(endpoint);
+    if (!id)
+      throw failedPrecondition(
+        `Endpoint ${name} has no deployed model that receives traffic: deploy a model, or give one a share of the traffic split.`,
+      );
+    const deployed = ((endpoint.deployedModels as Json[]) ?? []).find((d) => d.id === id)!;
+    const pool = ctx.runtime.pool(name, id);
+    if (!pool)
+      throw new RpcError(
+        status.UNAVAILABLE,
+        `The servers of deployed model ${id} are not running (the emulator may be restarting them); try again.`,
+      );
+    return { deployed, pool };
+  };
+
+  return {
+    Predict: async (req) => {
+      const { deployed, pool } = target(req.endpoint as string);
+      const body = JSON.stringify(
+        req.parameters === undefined
+          ? { instances: req.instances }
+          : { instances: req.instances, parameters: req.parameters },
+      );
+      const res = await send(pool, deployed.id as string, body, 'application/json');
+      if (res.status !== 200) throw failed(res, deployed.id as string);
+      let out: Json;
+      try {
+        out = JSON.parse(res.body.toString('utf8')) as Json;
+      } catch {
+        throw new RpcError(
+          status.INTERNAL,
+          `The model server of deployed model ${deployed.id as string} answered with something that is not JSON.`,
+        );
+      }
+      if (!Array.isArray(out.predictions))
+        throw new RpcError(
+          status.INTERNAL,
+          `The model server of deployed model ${deployed.id as string} answered without a "predictions" list.`,
+        );
+      return {
+        predictions: out.predictions,
+        deployedModelId: deployed.id,
+        model: deployed.model,
+        modelVersionId: deployed.modelVersionId,
+        modelDisplayName: deployed.displayName,
+        ...(out.metadata !== undefined ? { metadata: out.metadata } : {}),
+      };
+    },
+    RawPredict: async (req) => {
+      const { deployed, pool } = target(req.endpoint as string);
+      const http = (req.httpBody as Json | undefined) ?? {};
+      const res = await send(
+        pool,
+        deployed.id as string,
+        Buffer.from((http.data as string | undefined) ?? '', 'base64'),
+        (http.contentType as string | undefined) || 'application/json',
+      );
+      if (res.status !== 200) throw failed(res, deployed.id as string);
+      return { contentType: res.contentType, data: res.body.toString('base64') };
+    },
+  };
+}
