@@ -22,7 +22,7 @@ import { modelServiceHandlers } from './vertex/model-service.ts';
 import { OperationStore, operationsHandlers } from './vertex/operations.ts';
 import { pipelineServiceHandlers } from './vertex/pipeline-service.ts';
 import { predictionServiceHandlers } from './vertex/prediction-service.ts';
-import { protoRoot } from './vertex/protos.ts';
+import { type Json, protoRoot } from './vertex/protos.ts';
 import { registerRestGateway } from './vertex/rest-gateway.ts';
 import { tuningJobHandlers } from './vertex/tuning-service.ts';
 import { vizierServiceHandlers } from './vertex/vizier-service.ts';
@@ -117,7 +117,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const modelStore = new ResourceStore(dataDir, 'models');
   const pipelineStore = new ResourceStore(dataDir, 'trainingPipelines');
   const models = new ModelRegistry(modelStore);
-  dispatcher.register('google.cloud.aiplatform.v1.ModelService', modelServiceHandlers(models, ops));
+  const endpointStore = new ResourceStore(dataDir, 'endpoints');
+  const deployedOn = (model: string) => {
+    const [base, version] = model.split('@');
+    return endpointStore
+      .list()
+      .filter((e) =>
+        ((e.deployedModels as Json[] | undefined) ?? []).some(
+          (d) => d.model === base && (!version || d.modelVersionId === version),
+        ),
+      )
+      .map((e) => e.name as string);
+  };
+  dispatcher.register(
+    'google.cloud.aiplatform.v1.ModelService',
+    modelServiceHandlers(models, ops, deployedOn),
+  );
   dispatcher.register(
     'google.cloud.aiplatform.v1.PipelineService',
     pipelineServiceHandlers({
@@ -129,7 +144,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       gcsRoot,
     }),
   );
-  const endpointStore = new ResourceStore(dataDir, 'endpoints');
   const endpointRuntime = new EndpointRuntime({
     python,
     gcsRoot,

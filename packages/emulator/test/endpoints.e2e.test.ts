@@ -165,7 +165,10 @@ describe('endpoints on the emulator', () => {
     }
     expect(after).toBeDefined();
 
-    // Undeploying stops the servers; an endpoint with models cannot be deleted.
+    // A deployed model cannot be deleted; undeploying stops the servers; an endpoint with models cannot be deleted.
+    await expect(c.models.deleteModel({ name: a.deployedModel!.model! })).rejects.toThrow(
+      /FAILED_PRECONDITION.*is deployed to .*endpoints/,
+    );
     await expect(c.endpoints.deleteEndpoint({ name })).rejects.toThrow(
       /FAILED_PRECONDITION.*undeploy them first/,
     );

@@ -3,6 +3,7 @@ import { matchesFilter, paginate } from './list-filter.ts';
 import type { ModelRegistry } from './model-registry.ts';
 import type { OperationStore } from './operations.ts';
 import type { Json } from './protos.ts';
+import { failedPrecondition } from './rpc-error.ts';
 
 const UPLOAD_META = 'google.cloud.aiplatform.v1.UploadModelOperationMetadata';
 const DELETE_META = 'google.cloud.aiplatform.v1.DeleteOperationMetadata';
@@ -23,7 +24,19 @@ export function modelErrors(model: Json | undefined): [string, string][] {
 }
 
 /** `google.cloud.aiplatform.v1.ModelService`: upload, get, list, versions, aliases, delete. */
-export function modelServiceHandlers(models: ModelRegistry, ops: OperationStore): ServiceHandlers {
+export function modelServiceHandlers(
+  models: ModelRegistry,
+  ops: OperationStore,
+  /** The endpoints where a model (`models/{id}`, optionally `@version`) is deployed. */
+  deployedOn: (model: string) => string[] = () => [],
+): ServiceHandlers {
+  const refuseIfDeployed = (name: string) => {
+    const where = deployedOn(name);
+    if (where.length)
+      throw failedPrecondition(
+        `${name} is deployed to ${where.join(', ')}; undeploy it (tvx endpoints undeploy) before deleting it.`,
+      );
+  };
   return {
     UploadModel: {
       validate: (req) => modelErrors(req.model as Json | undefined),
@@ -56,10 +69,12 @@ export function modelServiceHandlers(models: ModelRegistry, ops: OperationStore)
     },
     MergeVersionAliases: (req) => models.mergeAliases(req.name as string, req.versionAliases as string[]),
     DeleteModel: (req) => {
+      refuseIfDeployed(req.name as string);
       models.deleteModel(req.name as string);
       return ops.completed(req.name as string, DELETE_META, { type: 'google.protobuf.Empty', value: {} });
     },
     DeleteModelVersion: (req) => {
+      refuseIfDeployed(req.name as string);
       models.deleteVersion(req.name as string);
       return ops.completed((req.name as string).split('@')[0]!, DELETE_META, {
         type: 'google.protobuf.Empty',
