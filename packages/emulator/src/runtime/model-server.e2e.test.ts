@@ -66,10 +66,15 @@ interface Served {
 
 function python(args: string[], cwd: string, env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(PY, args, { cwd, env: { ...process.env, OMP_NUM_THREADS: '1', ...env } }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${PY} ${args[0]} failed: ${error.message}\n${stderr}`));
-      else resolve(stdout.trim().split('\n').at(-1) ?? '');
-    });
+    execFile(
+      PY,
+      args,
+      { cwd, env: { ...process.env, OMP_NUM_THREADS: '1', ...env } },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${PY} ${args[0]} failed: ${error.message}\n${stderr}`));
+        else resolve(stdout.trim().split('\n').at(-1) ?? '');
+      },
+    );
   });
 }
 
@@ -86,7 +91,8 @@ function freePort(): Promise<number> {
 
 function serverEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const clean = { ...process.env };
-  for (const key of Object.keys(clean)) if (key.startsWith('AIP_') || key.startsWith('TVX_')) delete clean[key];
+  for (const key of Object.keys(clean))
+    if (key.startsWith('AIP_') || key.startsWith('TVX_')) delete clean[key];
   return { ...clean, PYTHONPATH, OMP_NUM_THREADS: '1', ...env };
 }
 
@@ -313,7 +319,9 @@ describe('python -m tvx_serving', () => {
     const lines = stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      new RegExp(`^tvx_serving: no model artifacts in ${dirs.empty}: looked for model\\.joblib or model\\.pkl`),
+      new RegExp(
+        `^tvx_serving: no model artifacts in ${dirs.empty}: looked for model\\.joblib or model\\.pkl`,
+      ),
     );
     expect(lines[0]).toContain('the folder is empty');
   });
