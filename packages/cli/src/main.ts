@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerEmulator } from './commands/emulator.ts';
+import { registerEndpoints } from './commands/endpoints.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerHptune } from './commands/hptune.ts';
 import { registerJobs } from './commands/jobs.ts';
+import { registerModels } from './commands/models.ts';
 import { registerNotebooks } from './commands/notebooks.ts';
 import { registerTrain } from './commands/train.ts';
 import { ExitCode, failWith, type GlobalOptions } from './output.ts';
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerJobs(program, globals);
   registerTrain(program, globals);
   registerHptune(program, globals);
+  registerModels(program, globals);
+  registerEndpoints(program, globals);
   registerGenerate(program, globals);
   registerNotebooks(program, globals);
   return program;

@@ -165,6 +165,64 @@ describe('tvx', () => {
     expect(bad.stderr).toMatch(/--param C: expected double:MIN:MAX/);
   });
 
+  it('uploads a trained model, deploys it to an endpoint, predicts, splits traffic and cleans up', () => {
+    const trained = json<{ baseOutputDir: string }>([
+      'train',
+      'custom-job',
+      '--package-dir',
+      trainer,
+      '--module',
+      'trainer.task',
+      '--display-name',
+      'cli-serve',
+    ]);
+    const model = json<{ name: string; versionId: string }>([
+      'models',
+      'upload',
+      '--display-name',
+      'cli-iris-model',
+      '--artifact-uri',
+      `${trained.baseOutputDir}/model`,
+      '--serving-image',
+      'us-docker.pkg.dev/vertex-ai/prediction/sklearn-cpu.1-3:latest',
+    ]);
+    const modelId = model.name.split('/').pop()!.split('@')[0]!;
+    expect(json<{ name: string }[]>(['models', 'list']).some((m) => m.name.includes(modelId))).toBe(true);
+    const endpoint = json<{ name: string }>(['endpoints', 'create', '--display-name', 'cli-endpoint']);
+    const endpointId = endpoint.name.split('/').pop()!;
+    const deployed = tvx(['endpoints', 'deploy', endpointId, modelId, '--max-replicas', '2']);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    expect(deployed.stdout).toMatch(/100\s+.*models\//);
+    const predicted = tvx([
+      'endpoints',
+      'predict',
+      endpointId,
+      '--instances',
+      '[[5.1,3.5,1.4,0.2],[6.7,3.0,5.2,2.3]]',
+    ]);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    expect(predicted.stdout).toMatch(/0: 0\n1: 2/);
+    const bad = tvx(['endpoints', 'predict', endpointId, '--instances', '[[1,2]]']);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/INVALID_ARGUMENT.*features/);
+    expect(tvx(['endpoints', 'predict', endpointId, '--instances', 'nope']).code).toBe(2);
+    const described = json<{ deployedModels: { id: string }[] }>(['endpoints', 'describe', endpointId]);
+    const id = described.deployedModels[0]!.id;
+    expect(
+      json<{ trafficSplit: Record<string, number> }>(['endpoints', 'split', endpointId, `${id}=100`])
+        .trafficSplit,
+    ).toEqual({ [id]: 100 });
+    const badSplit = tvx(['endpoints', 'split', endpointId, `${id}=60`]);
+    expect(badSplit.code).toBe(2);
+    expect(badSplit.stderr).toMatch(/trafficSplit/);
+    const inUse = tvx(['models', 'delete', modelId]);
+    expect(inUse.code).toBe(3);
+    expect(inUse.stderr).toMatch(/undeploy it/);
+    expect(tvx(['endpoints', 'undeploy', endpointId, '--all']).stdout).toContain('No deployed models.');
+    expect(tvx(['endpoints', 'delete', endpointId]).code).toBe(0);
+    expect(tvx(['models', 'delete', modelId]).code).toBe(0);
+  });
+
   it('prints the exact request with --dry-run and sends nothing', () => {
     const before = json<unknown[]>(['jobs', 'list']).length;
     const request = json<{

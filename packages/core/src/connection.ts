@@ -1,6 +1,8 @@
+import type { EndpointServiceClient } from '@google-cloud/aiplatform/build/src/v1/endpoint_service_client.js';
 import type { JobServiceClient } from '@google-cloud/aiplatform/build/src/v1/job_service_client.js';
 import type { ModelServiceClient } from '@google-cloud/aiplatform/build/src/v1/model_service_client.js';
 import type { PipelineServiceClient } from '@google-cloud/aiplatform/build/src/v1/pipeline_service_client.js';
+import type { PredictionServiceClient } from '@google-cloud/aiplatform/build/src/v1/prediction_service_client.js';
 import type { VizierServiceClient } from '@google-cloud/aiplatform/build/src/v1/vizier_service_client.js';
 import type { Storage } from '@google-cloud/storage';
 import type { ClientOptions } from 'google-gax';
@@ -109,6 +111,16 @@ export function modelServiceClient(config: ResolvedConfig): Promise<ModelService
 /** The VizierService client (studies and trials driven by the caller). */
 export function vizierServiceClient(config: ResolvedConfig): Promise<VizierServiceClient> {
   return vertexClient(config, 'vizier_service_client', 'VizierServiceClient');
+}
+
+/** The EndpointService client (endpoints, deploying and undeploying models). */
+export function endpointServiceClient(config: ResolvedConfig): Promise<EndpointServiceClient> {
+  return vertexClient(config, 'endpoint_service_client', 'EndpointServiceClient');
+}
+
+/** The PredictionService client (online predictions; same regional host as the other services). */
+export function predictionServiceClient(config: ResolvedConfig): Promise<PredictionServiceClient> {
+  return vertexClient(config, 'prediction_service_client', 'PredictionServiceClient');
 }
 
 /** The Cloud Storage client for this configuration's backend. */

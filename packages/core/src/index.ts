@@ -17,14 +17,41 @@ export {
 } from './config.ts';
 export {
   closeClients,
+  endpointServiceClient,
   jobServiceClient,
   modelServiceClient,
   pipelineServiceClient,
+  predictionServiceClient,
   storageClient,
   vertexClientOptions,
   vizierServiceClient,
 } from './connection.ts';
 export * from './display/index.ts';
+export {
+  buildCreateEndpointRequest,
+  type EndpointCreateOptions,
+} from './endpoints/create-request.ts';
+export {
+  buildDeployRequest,
+  DEFAULT_DEPLOY_MACHINE_TYPE,
+  type DeployDefaults,
+  type DeployOptions,
+  versionedModelName,
+} from './endpoints/deploy-request.ts';
+export type { DeployedModel } from './endpoints/deployed-model.ts';
+export { Endpoint } from './endpoints/endpoint.ts';
+export { defaultEndpointName, type ModelDeployOptions } from './endpoints/model-deploy.ts';
+export type { Prediction, RawPrediction } from './endpoints/prediction.ts';
+export {
+  allocateTraffic,
+  DEPLOYING_MODEL_KEY,
+  deployTrafficSplit,
+  type TrafficSplit,
+  unallocateTraffic,
+  undeployTrafficSplit,
+  validateTrafficPercentage,
+  validateTrafficSplit,
+} from './endpoints/traffic.ts';
 export {
   ApiError,
   ConfigurationError,

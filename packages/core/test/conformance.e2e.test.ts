@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RunningEmulator } from '@terra-vertex/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ApiError,
   CustomJob,
   type CustomJobRunOptions,
   CustomPythonPackageTrainingJob,
@@ -10,8 +11,10 @@ import {
   CustomTrainingJob,
   type CustomTrainingJobOptions,
   categoricalParameter,
+  type DeployOptions,
   discreteParameter,
   doubleParameter,
+  Endpoint,
   HyperparameterTuningJob,
   init,
   integerParameter,
@@ -20,6 +23,7 @@ import {
   type ParameterScale,
   type ParameterSpec,
   resetConfig,
+  resolveConfig,
   type TrainingRunOptions,
   type WorkerPoolSpec,
 } from '../src/index.ts';
@@ -36,8 +40,11 @@ interface Case {
     init: Record<string, unknown>;
     class: string;
     constructor?: Record<string, unknown>;
+    method?: string;
     args: Record<string, unknown>;
     mocked?: Record<string, string>;
+    /** Mocked GET responses the call depends on. */
+    state?: Record<string, Record<string, unknown>>;
   };
   expected_request: unknown;
 }
@@ -116,75 +123,109 @@ function toSpec(py: PySpec): ParameterSpec & { parentValues?: (number | string)[
   }
 }
 
+/** The emulator answers an error the case expects: only the request it recorded is compared. */
+async function refusedByEmulator(call: Promise<unknown>): Promise<void> {
+  await call.then(
+    () => {
+      throw new Error('expected the emulator to refuse the call');
+    },
+    (err: unknown) => {
+      if (!(err instanceof ApiError)) throw err;
+    },
+  );
+}
+
 /** Runs a case's call through our API; each class the port has is listed here. */
-const ADAPTERS: Record<string, { rpc: string; run: (c: Case) => Promise<unknown> }> = {
-  CustomJob: {
-    rpc: 'CreateCustomJob',
-    run: (c) => {
-      const o = c.inputs.constructor!;
-      const job = new CustomJob({
-        displayName: o.display_name as string,
-        workerPoolSpecs: camelKeys(o.worker_pool_specs) as WorkerPoolSpec[],
-        baseOutputDir: o.base_output_dir as string | undefined,
-        labels: o.labels as Record<string, string> | undefined,
-      });
-      // The case's image cannot run locally: we compare the request, not the run.
-      return job.run({ ...ourOptions(c.inputs.args), sync: false } as CustomJobRunOptions);
+const ADAPTERS: Record<string, { rpc: string | ((c: Case) => string); run: (c: Case) => Promise<unknown> }> =
+  {
+    CustomJob: {
+      rpc: 'CreateCustomJob',
+      run: (c) => {
+        const o = c.inputs.constructor!;
+        const job = new CustomJob({
+          displayName: o.display_name as string,
+          workerPoolSpecs: camelKeys(o.worker_pool_specs) as WorkerPoolSpec[],
+          baseOutputDir: o.base_output_dir as string | undefined,
+          labels: o.labels as Record<string, string> | undefined,
+        });
+        // The case's image cannot run locally: we compare the request, not the run.
+        return job.run({ ...ourOptions(c.inputs.args), sync: false } as CustomJobRunOptions);
+      },
     },
-  },
-  CustomTrainingJob: {
-    rpc: 'CreateTrainingPipeline',
-    run: (c) => {
-      const options = {
-        ...ourOptions(c.inputs.constructor),
-        stagedPackageUri: c.inputs.mocked!.package_and_copy_to_gcs_returns,
-      };
-      return new CustomTrainingJob(options as unknown as CustomTrainingJobOptions).run({
-        ...ourOptions(c.inputs.args),
-        sync: false,
-      } as TrainingRunOptions);
+    CustomTrainingJob: {
+      rpc: 'CreateTrainingPipeline',
+      run: (c) => {
+        const options = {
+          ...ourOptions(c.inputs.constructor),
+          stagedPackageUri: c.inputs.mocked!.package_and_copy_to_gcs_returns,
+        };
+        return new CustomTrainingJob(options as unknown as CustomTrainingJobOptions).run({
+          ...ourOptions(c.inputs.args),
+          sync: false,
+        } as TrainingRunOptions);
+      },
     },
-  },
-  CustomPythonPackageTrainingJob: {
-    rpc: 'CreateTrainingPipeline',
-    run: (c) =>
-      new CustomPythonPackageTrainingJob(
-        ourOptions(c.inputs.constructor) as unknown as CustomPythonPackageTrainingJobOptions,
-      ).run({
-        ...ourOptions(c.inputs.args),
-        sync: false,
-      } as TrainingRunOptions),
-  },
-  Model: { rpc: 'UploadModel', run: (c) => Model.upload(ourOptions(c.inputs.args) as ModelUploadOptions) },
-  HyperparameterTuningJob: {
-    rpc: 'CreateHyperparameterTuningJob',
-    run: (c) => {
-      const inner = (c.inputs as unknown as { custom_job: { constructor: Record<string, unknown> } })
-        .custom_job.constructor;
-      const customJob = new CustomJob({
-        displayName: inner.display_name as string,
-        workerPoolSpecs: camelKeys(inner.worker_pool_specs) as WorkerPoolSpec[],
-        baseOutputDir: inner.base_output_dir as string,
-      });
-      const o = c.inputs.constructor!;
-      const parameterSpec = Object.fromEntries(
-        Object.entries(o.parameter_spec as Record<string, PySpec>).map(([id, spec]) => [id, toSpec(spec)]),
-      );
-      return new HyperparameterTuningJob({
-        displayName: o.display_name as string,
-        customJob,
-        metricSpec: o.metric_spec as Record<string, 'maximize' | 'minimize'>,
-        parameterSpec,
-        maxTrialCount: o.max_trial_count as number,
-        parallelTrialCount: o.parallel_trial_count as number,
-        maxFailedTrialCount: o.max_failed_trial_count as number,
-        searchAlgorithm: o.search_algorithm as 'grid' | 'random',
-        measurementSelection: o.measurement_selection as 'best' | 'last',
-        labels: o.labels as Record<string, string>,
-      }).run({ ...ourOptions(c.inputs.args), sync: false } as CustomJobRunOptions);
+    CustomPythonPackageTrainingJob: {
+      rpc: 'CreateTrainingPipeline',
+      run: (c) =>
+        new CustomPythonPackageTrainingJob(
+          ourOptions(c.inputs.constructor) as unknown as CustomPythonPackageTrainingJobOptions,
+        ).run({
+          ...ourOptions(c.inputs.args),
+          sync: false,
+        } as TrainingRunOptions),
     },
-  },
-};
+    Model: { rpc: 'UploadModel', run: (c) => Model.upload(ourOptions(c.inputs.args) as ModelUploadOptions) },
+    Endpoint: {
+      rpc: (c) =>
+        c.inputs.method === 'deploy' ? 'EndpointService/DeployModel' : 'PredictionService/Predict',
+      run: async (c) => {
+        if (c.inputs.method === 'predict') {
+          // The lazy constructor: predict() goes out without a GetEndpoint; the endpoint does not exist here.
+          const endpoint = new Endpoint(c.inputs.constructor!.endpoint_name as string);
+          return refusedByEmulator(
+            endpoint.predict(c.inputs.args.instances as unknown[], c.inputs.args.parameters),
+          );
+        }
+        // The case's GetEndpoint / GetModel answers stand in for the server's; the emulator has neither and
+        // refuses the deployment after recording the request.
+        const config = await resolveConfig();
+        const state = c.inputs.state!;
+        const endpoint = Endpoint.fromResource(state.GetEndpoint as never, config);
+        const model = Model.fromResource(state.GetModel as never, config);
+        const { model: _model, ...args } = ourOptions(c.inputs.args);
+        return refusedByEmulator(endpoint.deploy(model, args as DeployOptions));
+      },
+    },
+    HyperparameterTuningJob: {
+      rpc: 'CreateHyperparameterTuningJob',
+      run: (c) => {
+        const inner = (c.inputs as unknown as { custom_job: { constructor: Record<string, unknown> } })
+          .custom_job.constructor;
+        const customJob = new CustomJob({
+          displayName: inner.display_name as string,
+          workerPoolSpecs: camelKeys(inner.worker_pool_specs) as WorkerPoolSpec[],
+          baseOutputDir: inner.base_output_dir as string,
+        });
+        const o = c.inputs.constructor!;
+        const parameterSpec = Object.fromEntries(
+          Object.entries(o.parameter_spec as Record<string, PySpec>).map(([id, spec]) => [id, toSpec(spec)]),
+        );
+        return new HyperparameterTuningJob({
+          displayName: o.display_name as string,
+          customJob,
+          metricSpec: o.metric_spec as Record<string, 'maximize' | 'minimize'>,
+          parameterSpec,
+          maxTrialCount: o.max_trial_count as number,
+          parallelTrialCount: o.parallel_trial_count as number,
+          maxFailedTrialCount: o.max_failed_trial_count as number,
+          searchAlgorithm: o.search_algorithm as 'grid' | 'random',
+          measurementSelection: o.measurement_selection as 'best' | 'last',
+          labels: o.labels as Record<string, string>,
+        }).run({ ...ourOptions(c.inputs.args), sync: false } as CustomJobRunOptions);
+      },
+    },
+  };
 
 describe.each(['grpc', 'rest'] as const)('conformance with the Python SDK over %s', (transport) => {
   let emu: RunningEmulator;
@@ -207,6 +248,8 @@ describe.each(['grpc', 'rest'] as const)('conformance with the Python SDK over %
       'CustomJob',
       'CustomPythonPackageTrainingJob',
       'CustomTrainingJob',
+      'Endpoint',
+      'Endpoint',
       'HyperparameterTuningJob',
       'Model',
     ]);
@@ -229,9 +272,10 @@ describe.each(['grpc', 'rest'] as const)('conformance with the Python SDK over %
         serviceAccount: i.service_account as string | undefined,
       });
       const adapter = ADAPTERS[c.inputs.class]!;
-      const before = (await recordedRequests(emu, adapter.rpc)).length;
+      const rpc = typeof adapter.rpc === 'function' ? adapter.rpc(c) : adapter.rpc;
+      const before = (await recordedRequests(emu, rpc)).length;
       await adapter.run(c);
-      const after = await recordedRequests(emu, adapter.rpc);
+      const after = await recordedRequests(emu, rpc);
       expect(after).toHaveLength(before + 1);
       expect(after.at(-1)!.request).toEqual(c.expected_request);
     },

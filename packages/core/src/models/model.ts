@@ -3,6 +3,8 @@ import { basename, join } from 'node:path';
 import type { protos } from '@google-cloud/aiplatform';
 import { type InitOptions, type ResolvedConfig, requireStagingBucket, resolveConfig } from '../config.ts';
 import { modelServiceClient, storageClient } from '../connection.ts';
+import type { Endpoint } from '../endpoints/endpoint.ts';
+import type { ModelDeployOptions } from '../endpoints/model-deploy.ts';
 import { toApiError, ValidationError } from '../errors.ts';
 import { localTimestamp } from '../jobs/custom-job-request.ts';
 import { toReadableJson } from '../resource-json.ts';
@@ -184,6 +186,15 @@ export class Model {
       throw toApiError(err, `Changing the aliases of ${this.versionedResourceName}`);
     }
     return this;
+  }
+
+  /**
+   * Deploys this version to `options.endpoint`, or to a new endpoint named `<displayName>_endpoint` (the
+   * Python SDK's `Model.deploy()`); resolves with the endpoint once the model serves.
+   */
+  async deploy(options: ModelDeployOptions = {}): Promise<Endpoint> {
+    const { deployModel } = await import('../endpoints/model-deploy.ts');
+    return deployModel(this, this.config, options);
   }
 
   /** Deletes the whole model (every version). */
