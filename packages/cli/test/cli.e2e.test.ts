@@ -437,6 +437,7 @@ describe('tvx', () => {
       ['01-custom-training.ipynb', 'uploaded'],
       ['02-distributed-training.ipynb', 'uploaded'],
       ['03-hyperparameter-tuning.ipynb', 'uploaded'],
+      ['04-deploy-and-predict.ipynb', 'uploaded'],
     ]);
     expect(first[0]!.uri).toBe('gs://fc-cli-test/notebooks/01-custom-training.ipynb');
     const again = json<{ status: string }[]>([
@@ -445,7 +446,7 @@ describe('tvx', () => {
       '--workspace-bucket',
       'gs://fc-cli-test',
     ]);
-    expect(again.map((n) => n.status)).toEqual(['exists', 'exists', 'exists']);
+    expect(again.map((n) => n.status)).toEqual(['exists', 'exists', 'exists', 'exists']);
     const bad = tvx(['notebooks', 'publish', '--workspace-bucket', 'gs://Not A Bucket']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('workspaceBucket');

@@ -23,6 +23,7 @@ describe('the committed notebooks', () => {
       '01-custom-training.ipynb',
       '02-distributed-training.ipynb',
       '03-hyperparameter-tuning.ipynb',
+      '04-deploy-and-predict.ipynb',
     ]);
     for (const file of files) {
       const nb = JSON.parse(readFileSync(file, 'utf8'));

@@ -53,15 +53,18 @@ describe('the notebooks, executed headless', () => {
     );
   }, 900_000);
 
-  it.each(['01-custom-training', '02-distributed-training', '03-hyperparameter-tuning', '03-my-experiment'])(
-    '%s runs to the end',
-    (name) => {
-      const run = runs.get(name)!;
-      expect(run.ok, formatFailure(run)).toBe(true);
-      const executed = cells(name).filter((c) => c.cell_type === 'code');
-      expect(executed.every((c) => (c.outputs ?? []).length > 0)).toBe(true);
-    },
-  );
+  it.each([
+    '01-custom-training',
+    '02-distributed-training',
+    '03-hyperparameter-tuning',
+    '04-deploy-and-predict',
+    '03-my-experiment',
+  ])('%s runs to the end', (name) => {
+    const run = runs.get(name)!;
+    expect(run.ok, formatFailure(run)).toBe(true);
+    const executed = cells(name).filter((c) => c.cell_type === 'code');
+    expect(executed.every((c) => (c.outputs ?? []).length > 0)).toBe(true);
+  });
 
   it('01: the script and the package train on the emulator, reattach by name, and register models', () => {
     const c = cells('01-custom-training');
@@ -104,5 +107,18 @@ describe('the notebooks, executed headless', () => {
     const y = Number(/best y (\d+\.\d+)/.exec(shown(c, 'vizier'))![1]);
     expect(y - 0.397887).toBeLessThan(0.1);
     expect(shown(c, 'cleanup')).toMatch(/deleted .*-best-model/);
+  });
+
+  it('04: deploys a model, predicts held-out rows, splits traffic between two versions, cleans up', () => {
+    const c = cells('04-deploy-and-predict');
+    expect(shown(c, 'train')).toMatch(/version 2: .*models\/\d+@2 \(challenger/);
+    expect(shown(c, 'holdout')).toContain('60 held-out rows of 8 features');
+    expect(shown(c, 'deploy')).toMatch(/deployed \d+; traffic split \{"\d+":100\}/);
+    const correct = Number(/(\d+)\/60 correct/.exec(shown(c, 'predict'))![1]);
+    expect(correct).toBeGreaterThan(30); // better than chance on two classes
+    expect(shown(c, 'split')).toMatch(/"\d+":50,"\d+":50/);
+    expect(shown(c, 'split')).toMatch(/version 1[\s\S]*version 2|version 2[\s\S]*version 1/);
+    expect(shown(c, 'promote')).toMatch(/answered by version 2/);
+    expect(shown(c, 'teardown')).toMatch(/deleted projects\/.*\/endpoints\/\d+/);
   });
 });

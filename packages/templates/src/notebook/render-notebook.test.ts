@@ -23,34 +23,37 @@ describe('notebook templates', () => {
       '01-custom-training',
       '02-distributed-training',
       '03-hyperparameter-tuning',
+      '04-deploy-and-predict',
     ]);
   });
 
-  it.each(['01-custom-training', '02-distributed-training', '03-hyperparameter-tuning'])(
-    '%s renders deterministically to a tslab notebook with setup, cost and cleanup cells',
-    (name) => {
-      const text = renderNotebook(name);
-      expect(renderNotebook(name)).toBe(text);
-      const nb = JSON.parse(text) as Notebook;
-      expect(nb.metadata.terra_vertex).toEqual({ template: name });
-      const ids = nb.cells.map((c) => c.id);
-      expect(ids.slice(0, 4)).toEqual(['title', 'setup-intro', 'setup', 'cost-intro']);
-      expect(ids).toContain('cost');
-      expect(ids.at(-1)).toBe('cleanup');
-      expect(new Set(ids).size).toBe(ids.length);
-      const all = source(nb);
-      expect(all).not.toMatch(/\{\{|&quot;|&#x3D;/);
-      for (const v of [
-        'WORKSPACE_BUCKET',
-        'GOOGLE_PROJECT',
-        'OWNER_EMAIL',
-        'startEmulator()',
-        'estimateTrainingCost',
-      ]) {
-        expect(all).toContain(v);
-      }
-    },
-  );
+  it.each([
+    '01-custom-training',
+    '02-distributed-training',
+    '03-hyperparameter-tuning',
+    '04-deploy-and-predict',
+  ])('%s renders deterministically to a tslab notebook with setup, cost and cleanup cells', (name) => {
+    const text = renderNotebook(name);
+    expect(renderNotebook(name)).toBe(text);
+    const nb = JSON.parse(text) as Notebook;
+    expect(nb.metadata.terra_vertex).toEqual({ template: name });
+    const ids = nb.cells.map((c) => c.id);
+    expect(ids.slice(0, 4)).toEqual(['title', 'setup-intro', 'setup', 'cost-intro']);
+    expect(ids).toContain('cost');
+    expect(ids.at(-1)).toBe('cleanup');
+    expect(new Set(ids).size).toBe(ids.length);
+    const all = source(nb);
+    expect(all).not.toMatch(/\{\{|&quot;|&#x3D;/);
+    for (const v of [
+      'WORKSPACE_BUCKET',
+      'GOOGLE_PROJECT',
+      'OWNER_EMAIL',
+      'startEmulator()',
+      'estimateTrainingCost',
+    ]) {
+      expect(all).toContain(v);
+    }
+  });
 
   it('01 uses both training classes, sync: false, reattaching and logs; 02 runs three replicas', () => {
     const one = source(JSON.parse(renderNotebook('01-custom-training')) as Notebook);
@@ -80,9 +83,9 @@ describe('notebook templates', () => {
   });
 
   it('names the templates when asked for an unknown one', () => {
-    expect(() => renderNotebook('04-nope')).toThrow(NotebookTemplateError);
-    expect(() => renderNotebook('04-nope')).toThrow(
-      /Use one of: 01-custom-training, 02-distributed-training, 03-hyperparameter-tuning/,
+    expect(() => renderNotebook('05-nope')).toThrow(NotebookTemplateError);
+    expect(() => renderNotebook('05-nope')).toThrow(
+      /Use one of: 01-custom-training, 02-distributed-training, 03-hyperparameter-tuning, 04-deploy-and-predict/,
     );
   });
 
