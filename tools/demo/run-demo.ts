@@ -6,9 +6,10 @@
  *   4. watch a crashing trainer fail with its error, and cancel a long one
  *   5. reattach to a job by resource name, as a restarted notebook would, and list jobs
  *   6. train with training pipelines that register the model, with versions and aliases
- *   7. tune: a grid study with parallel trials (HTML report, PNG chart), median early stopping, a Vizier loop
- *   8. the same through the `tvx` CLI against a separately started emulator
- *   9. the ready-to-run notebooks, executed headless as a Terra user would run them
+ *   7. serve both versions behind an endpoint: predictions, a traffic split, a promotion
+ *   8. tune: a grid study with parallel trials (HTML report, PNG chart), median early stopping, a Vizier loop
+ *   9. the same through the `tvx` CLI against a separately started emulator
+ *  10. the ready-to-run notebooks, executed headless as a Terra user would run them
  * Run it with `npm run demo` (after tools/setup/install.sh).
  */
 import { spawnSync } from 'node:child_process';
@@ -32,6 +33,7 @@ import {
   storageClient,
 } from '@terra-vertex/core';
 import { startEmulator } from '@terra-vertex/emulator';
+import { servingDemo } from './serving-demo.ts';
 import { tuningDemo } from './tuning-demo.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -146,6 +148,7 @@ try {
   for (const v of await v2!.versions())
     console.log(`  version ${v.versionId}: ${v.versionAliases.join(', ') || '-'}`);
 
+  await servingDemo(model!, v2!);
   await tuningDemo(pool, OUT_DIR);
 } finally {
   await closeClients();
@@ -168,7 +171,7 @@ const cli = (args: string[], extraEnv: Record<string, string> = {}) => {
 try {
   cli(['emulator', 'start', '--data-dir', join(dataDir, 'data'), '--grpc-port', '0', '--http-port', '0']);
   const emuEnv = JSON.parse(cli(['emulator', 'env', '--json'])) as Record<string, string>;
-  cli(
+  const trained = cli(
     [
       'train',
       'custom-job',
@@ -185,6 +188,32 @@ try {
     emuEnv,
   );
   cli(['jobs', 'list'], emuEnv);
+  const outputs = /Outputs: (\S+)/.exec(trained)![1]!;
+  const model = JSON.parse(
+    cli(
+      [
+        '--json',
+        'models',
+        'upload',
+        '--display-name',
+        'cli-iris-model',
+        '--artifact-uri',
+        `${outputs}/model`,
+        '--serving-image',
+        SKLEARN_SERVING,
+      ],
+      emuEnv,
+    ),
+  ) as { name: string };
+  const endpoint = JSON.parse(
+    cli(['--json', 'endpoints', 'create', '--display-name', 'cli-endpoint'], emuEnv),
+  ) as {
+    name: string;
+  };
+  const endpointId = endpoint.name.split('/').pop()!;
+  cli(['endpoints', 'deploy', endpointId, model.name.split('/').pop()!.split('@')[0]!], emuEnv);
+  cli(['endpoints', 'predict', endpointId, '--instances', '[[5.1,3.5,1.4,0.2],[6.7,3.0,5.2,2.3]]'], emuEnv);
+  cli(['endpoints', 'delete', endpointId, '--force'], emuEnv);
   cli(
     [
       'hptune',

@@ -41,6 +41,8 @@ export interface EmulatorOptions {
   python?: string;
   /** Local commands for container images, keyed by image URI. */
   localImages?: Record<string, LocalImage>;
+  /** Seconds a model-server replica above `minReplicaCount` may stay idle before it is stopped (default 30). */
+  scaleDownSeconds?: number;
 }
 
 /** A running emulator. */
@@ -151,6 +153,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     localImages: options.localImages ?? {},
     dataDir,
     logs,
+    scaleDownSeconds: options.scaleDownSeconds,
   });
   dispatcher.register(
     'google.cloud.aiplatform.v1.EndpointService',

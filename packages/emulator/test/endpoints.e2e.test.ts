@@ -85,7 +85,10 @@ describe('endpoints on the emulator', () => {
       .structValue.fields[k]!;
 
   beforeAll(async () => {
-    emu = await startEmulator({ localImages: { 'local/echo-server:1': { command: [PY, '-c', server] } } });
+    emu = await startEmulator({
+      localImages: { 'local/echo-server:1': { command: [PY, '-c', server] } },
+      scaleDownSeconds: 1,
+    });
     c = clients(emu);
   });
   afterAll(() => emu?.stop());
@@ -183,6 +186,91 @@ describe('endpoints on the emulator', () => {
     await expect(predict(name, [1])).rejects.toThrow(/FAILED_PRECONDITION.*no deployed model/);
     const [del] = await c.endpoints.deleteEndpoint({ name });
     await del.promise();
+  }, 120_000);
+
+  const deploy = async (
+    endpoint: string,
+    tag: string,
+    min: number,
+    max: number,
+    split: Record<string, number>,
+  ) => {
+    const [op] = await c.endpoints.deployModel({
+      endpoint,
+      deployedModel: {
+        model: await upload(tag),
+        dedicatedResources: {
+          minReplicaCount: min,
+          maxReplicaCount: max,
+          machineSpec: { machineType: 'n1-standard-2' },
+        },
+      },
+      trafficSplit: split,
+    });
+    const [res] = await op.promise();
+    return res.deployedModel!.id!;
+  };
+  const newEndpoint = async (displayName: string) => {
+    const [op] = await c.endpoints.createEndpoint({ parent, endpoint: { displayName } });
+    return (await op.promise())[0].name!;
+  };
+  const pidOf = (res: Awaited<ReturnType<typeof predict>>) => field(res.predictions![0], 'pid').numberValue!;
+
+  it('splits 1,000 requests 70/30 within a binomial bound', async () => {
+    const name = await newEndpoint('split');
+    const a = await deploy(name, 'a', 1, 1, { '0': 100 });
+    const b = await deploy(name, 'b', 1, 1, { [a]: 70, '0': 30 });
+    const counts: Record<string, number> = { [a]: 0, [b]: 0 };
+    for (let batch = 0; batch < 100; batch++) {
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => predict(name, [batch * 10 + i])),
+      );
+      for (const r of answers) counts[r.deployedModelId!]!++;
+    }
+    // Binomial(1000, 0.7): sd 14.5; ±4 sd (58) is exceeded with probability about 6e-5.
+    expect(counts[a]! + counts[b]!).toBe(1000);
+    expect(Math.abs(counts[a]! - 700)).toBeLessThanOrEqual(58);
+  }, 120_000);
+
+  it('scales up under concurrent load and back down when idle', async () => {
+    const name = await newEndpoint('scale');
+    await deploy(name, 'a', 1, 3, { '0': 100 });
+    const slow = { structValue: { fields: { sleep: { numberValue: 0.5 } } } };
+    const pids = new Set<number>();
+    for (let round = 0; round < 8 && pids.size < 3; round++) {
+      const answers = await Promise.all(Array.from({ length: 6 }, () => predict(name, [1], slow)));
+      for (const r of answers) pids.add(pidOf(r));
+    }
+    expect(pids.size).toBe(3);
+    // Idle for more than scaleDownSeconds (1 s here): the pool shrinks back to its minimum of one.
+    const deadline = Date.now() + 15_000;
+    while ([...pids].filter(alive).length > 1 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    expect([...pids].filter(alive)).toHaveLength(1);
+  }, 120_000);
+
+  it('a killed replica loses only the request it was answering; it is replaced', async () => {
+    const name = await newEndpoint('kill');
+    await deploy(name, 'a', 2, 2, { '0': 100 });
+    const before = new Set<number>();
+    while (before.size < 2) before.add(pidOf(await predict(name, [0])));
+    const victim = [...before][0]!;
+    process.kill(victim, 'SIGKILL');
+    const after = new Set<number>();
+    let failures = 0;
+    const deadline = Date.now() + 20_000;
+    for (let i = 0; (i < 200 || after.size < 2) && Date.now() < deadline; i++) {
+      try {
+        after.add(pidOf(await predict(name, [i])));
+      } catch {
+        failures++;
+      }
+    }
+    // One request at a time: at most the one in flight at the kill is lost.
+    expect(failures).toBeLessThanOrEqual(1);
+    expect(before.size).toBe(2);
+    expect(after.has(victim)).toBe(false);
+    expect(after.size).toBe(2); // the survivor and the replacement
   }, 120_000);
 
   it('fails the deploy operation with the server error; refuses bad splits and private endpoints', async () => {

@@ -11,15 +11,18 @@ export function replicaRange(deployed: Json): { min: number; max: number } {
   return { min, max: Math.max(min, Number(resources.maxReplicaCount ?? min)) };
 }
 
+/** What the endpoint runtime needs: where servers run, where their logs go, when idle replicas stop. */
+export type RuntimeOptions = ServingContext & { dataDir: string; logs: LogStore; scaleDownSeconds?: number };
+
 /**
  * The running side of endpoints: one {@link ServingPool} per deployed model. Server logs go to the
  * emulator's Cloud Logging store under the deployed model's id (task = replica).
  */
 export class EndpointRuntime {
   private readonly pools = new Map<string, ServingPool>();
-  private readonly ctx: ServingContext & { dataDir: string; logs: LogStore };
+  private readonly ctx: RuntimeOptions;
 
-  constructor(ctx: ServingContext & { dataDir: string; logs: LogStore }) {
+  constructor(ctx: RuntimeOptions) {
     this.ctx = ctx;
   }
 
@@ -34,7 +37,13 @@ export class EndpointRuntime {
       const m = /^\[([^\]\s]+)( stderr)?\] (.*)$/.exec(line);
       this.ctx.logs.append(project, id, m?.[1] ?? 'service', m?.[2] ? 'ERROR' : 'INFO', m?.[3] ?? line);
     };
-    const pool = new ServingPool(plan, replicaRange(deployed), join(this.ctx.dataDir, 'serving', id), log);
+    const pool = new ServingPool(
+      plan,
+      replicaRange(deployed),
+      join(this.ctx.dataDir, 'serving', id),
+      log,
+      this.ctx.scaleDownSeconds,
+    );
     this.pools.set(key(endpoint, id), pool);
     try {
       await pool.start();

@@ -13,13 +13,15 @@ interface ServerReplica {
   replica: Replica;
   port: number;
   ready: boolean;
+  /** It refused a connection: dead, waiting for its exit to be noticed. */
+  refused?: boolean;
   inFlight: number;
   lastUsed: number;
   startedAt: number;
 }
 
-/** A replica idle this long above `minReplicaCount` is stopped. */
-const IDLE_MS = 30_000;
+/** Default: a replica idle this long above `minReplicaCount` is stopped. */
+export const DEFAULT_SCALE_DOWN_SECONDS = 30;
 /** Crashes in a row (each within a minute of starting) after which a replica is not restarted again. */
 const MAX_QUICK_CRASHES = 5;
 
@@ -55,22 +57,27 @@ export class ServingPool {
   private max: number;
   private stopped = false;
   private quickCrashes = 0;
+  private turn = 0;
   /** Replicas between launch() and having a port (not yet in `replicas`). */
   private starting = 0;
   private readonly reaper: NodeJS.Timeout;
+
+  private readonly idleMs: number;
 
   constructor(
     plan: ServingPlan,
     range: { min: number; max: number },
     cwd: string,
     log: (line: string) => void,
+    scaleDownSeconds = DEFAULT_SCALE_DOWN_SECONDS,
   ) {
     this.plan = plan;
+    this.idleMs = scaleDownSeconds * 1000;
     this.cwd = cwd;
     this.log = log;
     this.min = Math.max(1, range.min);
     this.max = Math.max(this.min, range.max);
-    this.reaper = setInterval(() => this.stopIdle(), 5000);
+    this.reaper = setInterval(() => this.stopIdle(), Math.min(5000, Math.max(100, this.idleMs / 4)));
     this.reaper.unref();
   }
 
@@ -98,29 +105,39 @@ export class ServingPool {
     this.stopIdle(true);
   }
 
-  /** Sends a request body to the predict route (or `route`) of the least busy ready replica. */
+  /**
+   * Sends a request body to the predict route (or `route`) of the least busy ready replica. A replica that
+   * refuses the connection (it died and is being replaced) is skipped and the request goes to another one;
+   * a request that a replica took and then lost is not resent (predictions need not be idempotent).
+   */
   async send(
     body: string | Buffer,
     contentType: string,
     route = this.plan.predictRoute,
   ): Promise<ServerResponse> {
-    const target = await this.pick();
-    target.inFlight++;
-    target.lastUsed = Date.now();
-    try {
-      const res = await fetch(`http://127.0.0.1:${target.port}${route}`, {
-        method: 'POST',
-        headers: { 'content-type': contentType },
-        body,
-      });
-      return {
-        status: res.status,
-        contentType: res.headers.get('content-type') ?? 'application/octet-stream',
-        body: Buffer.from(await res.arrayBuffer()),
-      };
-    } finally {
-      target.inFlight--;
+    for (let attempt = 0; ; attempt++) {
+      const target = await this.pick();
+      target.inFlight++;
       target.lastUsed = Date.now();
+      try {
+        const res = await fetch(`http://127.0.0.1:${target.port}${route}`, {
+          method: 'POST',
+          headers: { 'content-type': contentType },
+          body,
+        });
+        return {
+          status: res.status,
+          contentType: res.headers.get('content-type') ?? 'application/octet-stream',
+          body: Buffer.from(await res.arrayBuffer()),
+        };
+      } catch (err) {
+        const code = (err as Error & { cause?: { code?: string } }).cause?.code;
+        if (code !== 'ECONNREFUSED' || attempt >= 10) throw err;
+        target.refused = true; // it is gone; its exit handler replaces it
+      } finally {
+        target.inFlight--;
+        target.lastUsed = Date.now();
+      }
     }
   }
 
@@ -136,8 +153,11 @@ export class ServingPool {
   private async pick(): Promise<ServerReplica> {
     for (let waited = 0; ; waited += 50) {
       if (this.stopped) throw new Error('The deployed model is being undeployed.');
-      const ready = this.replicas.filter((r) => r.ready).sort((a, b) => a.inFlight - b.inFlight);
-      const best = ready[0];
+      const ready = this.replicas.filter((r) => r.ready && !r.refused);
+      const least = Math.min(...ready.map((r) => r.inFlight));
+      // Round robin among the least busy, so that idle replicas share sequential traffic too.
+      const idlest = ready.filter((r) => r.inFlight === least);
+      const best = idlest[this.turn++ % Math.max(1, idlest.length)];
       if (best && best.inFlight > 0 && this.replicas.length + this.starting < this.max) {
         this.launch().catch((err: Error) => this.log(`scale-up failed: ${err.message}`));
       }
@@ -216,7 +236,7 @@ export class ServingPool {
 
   private stopIdle(now = false): void {
     const idle = this.replicas.filter(
-      (r) => r.ready && r.inFlight === 0 && (now || Date.now() - r.lastUsed > IDLE_MS),
+      (r) => r.ready && r.inFlight === 0 && (now || Date.now() - r.lastUsed > this.idleMs),
     );
     while (this.replicas.length > this.min && idle.length) {
       const r = idle.pop()!;
