@@ -205,7 +205,7 @@ export class HyperparameterTuningJob extends EventEmitter<{ progress: [ProgressE
             {
               type: 'notice',
               resourceName: this.resourceName,
-              message: `trial ${t.id} ${t.state}${value} ${JSON.stringify(t.parameters)}`,
+              message: `trial ${t.id} ${t.state}${value} ${JSON.stringify(t.parameters)}${t.infeasibleReason ? `: ${t.infeasibleReason}` : ''}`,
             },
             options.onProgress,
           );
