@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningEmulator } from '@terra-vertex/emulator';
@@ -55,6 +55,47 @@ async function prepare(framework: Framework, name: string): Promise<{ packageUri
   return { packageUri, dataUri };
 }
 
+/** Feature rows of the trainer's demo data (another seed than training's), without the label column. */
+function holdoutRows(framework: string): number[][] {
+  const dir = join(work, `${framework}-holdout`);
+  const trainerDir = join(work, `gen-${framework}`);
+  execFileSync(PY, ['-m', 'trainer.demo_data', '--out', dir, '--rows', '20', '--seed', '5'], {
+    cwd: trainerDir,
+    env: { ...process.env, PYTHONPATH: trainerDir },
+  });
+  const csv = readdirSync(dir).find((f) => f.endsWith('.csv'))!;
+  const [header, ...lines] = readFileSync(join(dir, csv), 'utf8').trim().split('\n');
+  const label = header!.split(',').indexOf('label');
+  return lines.map((l) =>
+    l
+      .split(',')
+      .map(Number)
+      .filter((_, i) => i !== label),
+  );
+}
+
+function gcsToLocal(emu: RunningEmulator, uri: string): string {
+  return join(emu.dataDir, 'gcs', uri.replace(/^gs:\/\//, ''));
+}
+
+/** The model's predictions called in-process in Python, the way the prebuilt serving containers call it. */
+function callDirectly(framework: string, artifactDir: string, rows: number[][]): unknown[] {
+  const code = {
+    sklearn: `import joblib, numpy as np; out = joblib.load(f"{d}/model.joblib").predict(np.asarray(rows)).tolist()`,
+    xgboost: `import xgboost as xgb, numpy as np; b = xgb.Booster(); b.load_model(f"{d}/model.bst"); out = b.predict(xgb.DMatrix(np.asarray(rows))).tolist()`,
+    pytorch: `import torch, json, zipfile
+m = torch.jit.load(f"{d}/model.pt", map_location="cpu").eval()
+mar = zipfile.ZipFile(f"{d}/model.mar")
+names = json.loads(mar.read("index_to_name.json")) if "index_to_name.json" in mar.namelist() else {}
+with torch.no_grad(): p = torch.softmax(m(torch.tensor(rows, dtype=torch.float32)), dim=1)
+out = [{"label": names.get(str(int(r.argmax())), int(r.argmax())), "probabilities": r.tolist()} for r in p]`,
+  }[framework]!;
+  const script = `import json, sys\nd, rows = sys.argv[1], json.loads(sys.argv[2])\n${code}\nprint(json.dumps(out))`;
+  return JSON.parse(
+    execFileSync(PY, ['-c', script, artifactDir, JSON.stringify(rows)], { encoding: 'utf8' }),
+  );
+}
+
 function trainingJob(framework: string, name: string, packageUri: string) {
   return new CustomPythonPackageTrainingJob({
     displayName: name,
@@ -73,7 +114,7 @@ describe('generated trainers run as training pipelines on the emulator', () => {
   afterAll(() => stopEmulator(emu));
 
   it.each(['sklearn', 'xgboost', 'pytorch'] as const)(
-    '%s: trains and registers a model whose artifact exists',
+    '%s: trains, registers, deploys, and answers as the model called directly',
     async (framework) => {
       const { packageUri, dataUri } = await prepare(framework, `gen-${framework}`);
       const model = await trainingJob(framework, `gen-${framework}`, packageUri).run({
@@ -83,6 +124,23 @@ describe('generated trainers run as training pipelines on the emulator', () => {
       const storage = await storageClient(await resolveConfig());
       expect(await exists(storage, `${model!.artifactUri}${IMAGES[framework]!.artifact}`)).toBe(true);
       expect(await exists(storage, `${model!.artifactUri}metrics.json`)).toBe(true);
+
+      // Deployed, it answers as the model called directly in Python does.
+      const rows = holdoutRows(framework);
+      const endpoint = await model!.deploy({ minReplicaCount: 1, maxReplicaCount: 1 });
+      const served = (await endpoint.predict(rows)).predictions;
+      const direct = callDirectly(framework, gcsToLocal(emu, model!.artifactUri), rows);
+      expect(served).toHaveLength(rows.length);
+      if (framework === 'pytorch') {
+        for (const [i, p] of (served as { label: unknown; probabilities: number[] }[]).entries()) {
+          const d = (direct as { label: unknown; probabilities: number[] }[])[i]!;
+          expect(p.label).toEqual(d.label);
+          p.probabilities.forEach((v, j) => expect(v).toBeCloseTo(d.probabilities[j]!, 5));
+        }
+      } else {
+        (served as number[]).forEach((v, i) => expect(v).toBeCloseTo((direct as number[])[i]!, 5));
+      }
+      await endpoint.delete({ force: true });
     },
   );
 
