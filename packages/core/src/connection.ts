@@ -183,7 +183,8 @@ function restError(status: number, text: string, path: string): Error {
   return Object.assign(new Error(`${path}: ${message}`), { code, details: message });
 }
 
-const HTTP_TO_GRPC: Record<number, number> = {
+/** gRPC status codes for HTTP statuses of Google REST APIs (the emulator's and the cloud's). */
+export const HTTP_TO_GRPC: Record<number, number> = {
   400: 3,
   401: 16,
   403: 7,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { protos } from '@google-cloud/aiplatform';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../errors.ts';
+import { fieldOf } from '../../test/field-of.ts';
 import { buildCreateEndpointRequest } from './create-request.ts';
 import { buildDeployRequest, planDeploy, versionedModelName } from './deploy-request.ts';
 import { defaultEndpointName } from './model-deploy.ts';
@@ -19,16 +19,6 @@ const dedicated = model(['DEDICATED_RESOURCES'], { versionId: '2' });
 const automatic = model(['AUTOMATIC_RESOURCES']);
 const both = model(['DEDICATED_RESOURCES', 'AUTOMATIC_RESOURCES']);
 const empty = { name: ENDPOINT };
-
-function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return (err as ValidationError).field;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('buildDeployRequest', () => {
   it('builds the conformance case exactly (automatic resources, 70% rescaling model1)', () => {

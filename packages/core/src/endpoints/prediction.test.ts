@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../errors.ts';
+import { fieldOf } from '../../test/field-of.ts';
 import { toDeployedModel } from './deployed-model.ts';
 import { predictRequest, rawPredictRequest, toPrediction, toRawPrediction } from './prediction.ts';
 
@@ -8,16 +8,6 @@ const ENDPOINT = 'projects/test-project/locations/us-central1/endpoints/10289446
 const MODEL = 'projects/test-project/locations/us-central1/models/1028944691210842416';
 const conformance = (f: string) =>
   JSON.parse(readFileSync(new URL(`../../../../conformance/${f}`, import.meta.url), 'utf8'));
-
-function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return (err as ValidationError).field;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('prediction requests and results', () => {
   it('sends instances and parameters as Values; parameters only when given', () => {

@@ -4,7 +4,7 @@
  */
 import type { protos } from '@google-cloud/aiplatform';
 import type { ResolvedConfig } from '../config.ts';
-import { postGoogleJson, predictionServiceClient } from '../connection.ts';
+import { HTTP_TO_GRPC, postGoogleJson, predictionServiceClient } from '../connection.ts';
 import { toApiError, ValidationError } from '../errors.ts';
 import { vertexApiHost } from '../regions.ts';
 import { fromProtoValue, type JsonValue, type ProtoValue, toProtoValue } from '../value.ts';
@@ -149,16 +149,6 @@ async function restPredict(config: ResolvedConfig, request: IPredictRequest): Pr
   return out;
 }
 
-const HTTP_STATUS_CODES: Record<number, number> = {
-  400: 3,
-  401: 16,
-  403: 7,
-  404: 5,
-  409: 6,
-  429: 8,
-  503: 14,
-};
-
 /** A cloud REST failure (a GaxiosError) as `{ code, details }` with the server's message, for toApiError. */
 function restStatus(err: unknown): unknown {
   const e = err as {
@@ -168,7 +158,7 @@ function restStatus(err: unknown): unknown {
   };
   if (typeof e?.code === 'number' || typeof e?.status !== 'number') return err;
   const details = e.response?.data?.error?.message ?? String((err as Error).message);
-  return { code: HTTP_STATUS_CODES[e.status] ?? 13, details };
+  return { code: HTTP_TO_GRPC[e.status] ?? 13, details };
 }
 
 /** Sends a RawPredictRequest to `endpoint`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../errors.ts';
+import { fieldOf } from '../../test/field-of.ts';
 import {
   allocateTraffic,
   deployTrafficSplit,
@@ -89,16 +89,6 @@ const SDK_CASES: [Record<string, number>, number, Record<string, number>, string
       { m0: 47, m2: 40, m3: 13 },
     ],
   ];
-
-function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return (err as ValidationError).field;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe("allocateTraffic (the SDK's _allocate_traffic)", () => {
   it('scales the models already there and gives "0" the percentage', () => {

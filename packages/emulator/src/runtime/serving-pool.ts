@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from './cluster.ts';
 import { Replica, type ReplicaExit } from './replica.ts';
 import type { ServingPlan } from './serving-plan.ts';
 
@@ -24,18 +24,6 @@ interface ServerReplica {
 export const DEFAULT_SCALE_DOWN_SECONDS = 30;
 /** Crashes in a row (each within a minute of starting) after which a replica is not restarted again. */
 const MAX_QUICK_CRASHES = 5;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function exitText(exit: ReplicaExit): string {
   const how = exit.spawnError ?? (exit.signal ? `signal ${exit.signal}` : `status ${exit.code}`);
