@@ -135,10 +135,11 @@ describe('generated trainers run as training pipelines on the emulator', () => {
         for (const [i, p] of (served as { label: unknown; probabilities: number[] }[]).entries()) {
           const d = (direct as { label: unknown; probabilities: number[] }[])[i]!;
           expect(p.label).toEqual(d.label);
-          p.probabilities.forEach((v, j) => expect(v).toBeCloseTo(d.probabilities[j]!, 5));
+          for (const [j, v] of p.probabilities.entries()) expect(v).toBeCloseTo(d.probabilities[j]!, 5);
         }
       } else {
-        (served as number[]).forEach((v, i) => expect(v).toBeCloseTo((direct as number[])[i]!, 5));
+        for (const [i, v] of (served as number[]).entries())
+          expect(v).toBeCloseTo((direct as number[])[i]!, 5);
       }
       await endpoint.delete({ force: true });
     },
