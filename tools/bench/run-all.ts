@@ -2,7 +2,14 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benches = ['emulator-bench.ts', 'predict-bench.ts', 'ddp-bench.ts', 'search-bench.ts'];
+const benches = [
+  'emulator-bench.ts',
+  'predict-bench.ts',
+  'explain-bench.ts',
+  'ddp-bench.ts',
+  'search-bench.ts',
+  'automl-bench.ts',
+];
 for (const b of benches) {
   console.log(`\n## ${b}`);
   const r = spawnSync(

@@ -1,3 +1,4 @@
+import type { DatasetServiceClient } from '@google-cloud/aiplatform/build/src/v1/dataset_service_client.js';
 import type { EndpointServiceClient } from '@google-cloud/aiplatform/build/src/v1/endpoint_service_client.js';
 import type { JobServiceClient } from '@google-cloud/aiplatform/build/src/v1/job_service_client.js';
 import type { ModelServiceClient } from '@google-cloud/aiplatform/build/src/v1/model_service_client.js';
@@ -116,6 +117,11 @@ export function vizierServiceClient(config: ResolvedConfig): Promise<VizierServi
 /** The EndpointService client (endpoints, deploying and undeploying models). */
 export function endpointServiceClient(config: ResolvedConfig): Promise<EndpointServiceClient> {
   return vertexClient(config, 'endpoint_service_client', 'EndpointServiceClient');
+}
+
+/** The DatasetService client (managed datasets: create, import, data items, annotations). */
+export function datasetServiceClient(config: ResolvedConfig): Promise<DatasetServiceClient> {
+  return vertexClient(config, 'dataset_service_client', 'DatasetServiceClient');
 }
 
 /** The PredictionService client (online predictions; same regional host as the other services). */

@@ -3,6 +3,38 @@
  * terra-vertex core: configuration from Terra's environment, connections to Vertex AI (cloud or the local
  * emulator), custom jobs, job logs and Cloud Storage helpers.
  */
+
+export {
+  AUTOML_IMAGE_CLASSIFICATION_TASK,
+  AUTOML_IMAGE_MODEL_TYPES,
+  AUTOML_IMAGE_OBJECT_DETECTION_TASK,
+  type AutoMLImagePredictionType,
+  type AutoMLImageRunOptions,
+  type AutoMLImageTrainingJobOptions,
+  buildAutoMLImageRequest,
+  type ResourceRef,
+} from './automl/automl-image-request.ts';
+export { AutoMLImageTrainingJob } from './automl/automl-image-training-job.ts';
+export {
+  confusionMatrixHtml,
+  confusionMatrixPng,
+  type EvaluationLike,
+  type PrCurveOptions,
+  prCurveSvg,
+  showConfusionMatrix,
+  showPrCurve,
+} from './automl/evaluation-plots.ts';
+export {
+  type ClassificationEvaluationMetrics,
+  type ConfidenceMetrics,
+  type ConfusionMatrix,
+  getModelEvaluation,
+  listModelEvaluations,
+  ModelEvaluation,
+  type ModelEvaluationSlice,
+  type PrPoint,
+  prCurveOf,
+} from './automl/model-evaluation.ts';
 export {
   EMULATOR_DEFAULT_BUCKET,
   EMULATOR_DEFAULT_PROJECT,
@@ -17,6 +49,7 @@ export {
 } from './config.ts';
 export {
   closeClients,
+  datasetServiceClient,
   endpointServiceClient,
   jobServiceClient,
   modelServiceClient,
@@ -26,6 +59,28 @@ export {
   vertexClientOptions,
   vizierServiceClient,
 } from './connection.ts';
+export {
+  buildCreateDatasetRequest,
+  buildImportConfigs,
+  type DatasetSpecOptions,
+  type ImportSource,
+} from './datasets/dataset-request.ts';
+export {
+  type DataItemInfo,
+  type DatasetSplit,
+  type DatasetStats,
+  datasetStats,
+  type LabelStats,
+  type StatsOptions,
+  statsHtml,
+} from './datasets/dataset-stats.ts';
+export {
+  ImageDataset,
+  type ImageDatasetCreateOptions,
+  type ImportDataOptions,
+} from './datasets/image-dataset.ts';
+export { DatasetImportError, type ImportResult, type ImportRowError } from './datasets/import-result.ts';
+export { IMAGE_SCHEMA, ML_USE_LABEL } from './datasets/schema.ts';
 export * from './display/index.ts';
 export {
   buildCreateEndpointRequest,
@@ -40,6 +95,15 @@ export {
 } from './endpoints/deploy-request.ts';
 export type { DeployedModel } from './endpoints/deployed-model.ts';
 export { Endpoint } from './endpoints/endpoint.ts';
+export {
+  type Attribution,
+  type ExplainOptions,
+  type Explanation,
+  type ExplanationSpecOverride,
+  explainRequest,
+  sendExplain,
+  toExplanation,
+} from './endpoints/explain.ts';
 export { defaultEndpointName, type ModelDeployOptions } from './endpoints/model-deploy.ts';
 export type { Prediction, RawPrediction } from './endpoints/prediction.ts';
 export {

@@ -4,8 +4,10 @@ import { join, resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { RequestLog } from './admin/request-log.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
+import { DatasetStore } from './datasets/dataset-store.ts';
 import { LogStore } from './logging/log-store.ts';
 import { registerLoggingRoutes } from './logging/routes.ts';
+import { AutomlRunner } from './runtime/automl-runner.ts';
 import { CustomJobRunner } from './runtime/custom-job-runner.ts';
 import { EndpointRuntime } from './runtime/endpoint-runtime.ts';
 import type { LocalImage } from './runtime/images.ts';
@@ -13,10 +15,12 @@ import { StudyRunner } from './runtime/study-runner.ts';
 import { ResourceStore } from './state/resource-store.ts';
 import { ObjectStore, registerStorageRoutes } from './storage/index.ts';
 import { SearchEngine } from './tuning/search-engine.ts';
+import { datasetServiceHandlers } from './vertex/dataset-service.ts';
 import { RpcDispatcher } from './vertex/dispatch.ts';
 import { endpointServiceHandlers } from './vertex/endpoint-service.ts';
 import { bindServer, createGrpcServer } from './vertex/grpc-server.ts';
 import { jobServiceHandlers } from './vertex/job-service.ts';
+import { EvaluationStore, modelEvaluationHandlers } from './vertex/model-evaluations.ts';
 import { ModelRegistry } from './vertex/model-registry.ts';
 import { modelServiceHandlers } from './vertex/model-service.ts';
 import { OperationStore, operationsHandlers } from './vertex/operations.ts';
@@ -119,6 +123,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const modelStore = new ResourceStore(dataDir, 'models');
   const pipelineStore = new ResourceStore(dataDir, 'trainingPipelines');
   const models = new ModelRegistry(modelStore);
+  const evaluations = new EvaluationStore(dataDir);
+  const automlRunner = new AutomlRunner({ python, dataDir, logs });
   const endpointStore = new ResourceStore(dataDir, 'endpoints');
   const deployedOn = (model: string) => {
     const [base, version] = model.split('@');
@@ -131,9 +137,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       )
       .map((e) => e.name as string);
   };
+  dispatcher.register('google.cloud.aiplatform.v1.ModelService', {
+    ...modelServiceHandlers(models, ops, deployedOn),
+    ...modelEvaluationHandlers(models, evaluations),
+  });
+  /** Image datasets (DatasetService); AutoML training reads them through `datasetStore.examples()`. */
+  const datasetStore = new DatasetStore(dataDir, gcsRoot);
   dispatcher.register(
-    'google.cloud.aiplatform.v1.ModelService',
-    modelServiceHandlers(models, ops, deployedOn),
+    'google.cloud.aiplatform.v1.DatasetService',
+    datasetServiceHandlers({ datasets: datasetStore, ops }),
   );
   dispatcher.register(
     'google.cloud.aiplatform.v1.PipelineService',
@@ -144,6 +156,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       models,
       ops,
       gcsRoot,
+      automl: { runner: automlRunner, datasets: datasetStore, evaluations, modelVersions: modelStore },
     }),
   );
   const endpointRuntime = new EndpointRuntime({
@@ -176,6 +189,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stopped = true;
     studies.stopAll('The emulator was stopped while this tuning job was running.');
     await runner.stopAll('The emulator was stopped while this job was running; its processes were ended.');
+    await automlRunner.stopAll();
     await engine.close();
     await endpointRuntime.stopAll();
     await new Promise<void>((r) => grpc.tryShutdown(() => r()));
@@ -188,6 +202,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     reset: async () => {
       studies.stopAll('The emulator was reset.');
       await runner.stopAll('The emulator was reset.');
+      await automlRunner.stopAll();
       await endpointRuntime.stopAll();
       for (const store of [
         jobs,
@@ -198,9 +213,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         studyStore,
         trialStore,
         endpointStore,
+        datasetStore,
+        evaluations,
       ])
         store.clear();
       logs.clear();
+      rmSync(join(dataDir, 'automl'), { recursive: true, force: true });
       for (const dir of [gcsRoot, objects.metaRoot]) {
         rmSync(dir, { recursive: true, force: true });
         mkdirSync(dir, { recursive: true });

@@ -20,6 +20,7 @@ import {
   type StartedOperation,
   toDeployedModel,
 } from './deployed-model.ts';
+import { type ExplainOptions, type Explanation, sendExplain } from './explain.ts';
 import { type Prediction, type RawPrediction, sendPredict, sendRawPredict } from './prediction.ts';
 import {
   type TrafficSplit,
@@ -264,6 +265,11 @@ export class Endpoint {
   /** Online prediction: `instances` (and `parameters`, sent only when given) as JSON. */
   async predict(instances: unknown[], parameters?: unknown): Promise<Prediction> {
     return sendPredict(await this.configPromise, this.resourceName, instances, parameters);
+  }
+
+  /** Online explanation (PredictionService.Explain): predictions plus feature attributions per instance. */
+  async explain(instances: unknown[], options: ExplainOptions = {}): Promise<Explanation> {
+    return sendExplain(await this.configPromise, this.resourceName, instances, options);
   }
 
   /** Sends a body as it is to the model server (RawPredict) and returns its answer as it is. */

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { protos } from '@google-cloud/aiplatform';
+import type { ModelEvaluation } from '../automl/model-evaluation.ts';
 import { type InitOptions, type ResolvedConfig, requireStagingBucket, resolveConfig } from '../config.ts';
 import { modelServiceClient, storageClient } from '../connection.ts';
 import type { Endpoint } from '../endpoints/endpoint.ts';
@@ -195,6 +196,18 @@ export class Model {
   async deploy(options: ModelDeployOptions = {}): Promise<Endpoint> {
     const { deployModel } = await import('../endpoints/model-deploy.ts');
     return deployModel(this, this.config, options);
+  }
+
+  /** This version's evaluations (`ListModelEvaluations`), e.g. the test-split metrics of an AutoML model. */
+  async evaluations(): Promise<ModelEvaluation[]> {
+    const { listModelEvaluations } = await import('../automl/model-evaluation.ts');
+    return listModelEvaluations(this.versionedResourceName, this.config);
+  }
+
+  /** One evaluation by id, or the first without one (the Python SDK's `get_model_evaluation`). */
+  async getModelEvaluation(evaluationId?: string): Promise<ModelEvaluation> {
+    const { getModelEvaluation } = await import('../automl/model-evaluation.ts');
+    return getModelEvaluation(this.versionedResourceName, this.config, evaluationId);
   }
 
   /** Deletes the whole model (every version). */

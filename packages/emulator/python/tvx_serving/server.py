@@ -3,6 +3,9 @@
 - ``GET <AIP_HEALTH_ROUTE>`` -> 200 ``{}`` (the model is loaded before the server listens).
 - ``POST <AIP_PREDICT_ROUTE>`` with ``{"instances": [...], "parameters": {...}}`` -> 200
   ``{"predictions": [...]}``, one per instance.
+- ``POST /tvx/explain`` with ``{"instances": [...], "parameters": {...}, "explanationSpec": {...}}`` -> 200
+  ``{"explanations": [...], "predictions": [...]}`` (Vertex Explainable AI, see ``explain/``; the emulator
+  posts here for ``PredictionService.Explain``).
 - Errors are ``{"error": "<what is wrong and how to fix it>"}``: 400 for a body that is not a prediction
   request or input the model raises on, 404 / 405 for other routes and methods, 413 for a body over 64 MiB,
   500 for anything else (its traceback goes to stderr).
@@ -92,11 +95,39 @@ def encode_predictions(predictions, count):
         raise OutputError("the predictions are not JSON-serialisable: %s" % error) from None
 
 
+def parse_explain_request(body):
+    """``(instances, parameters, explanationSpec)`` of an explain request body."""
+    instances, parameters = parse_request(body)
+    spec = json.loads(body).get("explanationSpec")
+    if not isinstance(spec, dict):
+        raise RequestError("\"explanationSpec\" is missing: send the deployed model's ExplanationSpec, e.g. "
+                           "{\"parameters\": {\"integratedGradientsAttribution\": {\"stepCount\": 50}}}")
+    return instances, parameters, spec
+
+
+def make_explainer(model, settings):
+    """The model's Explainer (its artifact folder read from AIP_STORAGE_URI)."""
+    from .artifacts import resolve_storage
+    from .explain import Explainer
+
+    try:
+        folder = resolve_storage(settings.storage_uri).path
+    except Exception:  # noqa: BLE001 - only AutoML image models need the folder
+        folder = ""
+    return Explainer(model, folder)
+
+
 def make_handler(model, settings):
+    from .explain import ROUTE as EXPLAIN_ROUTE
+
     routes = "predictions are POST %s, health is GET %s" % (settings.predict_route, settings.health_route)
+    explainer = []
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in two writes: without TCP_NODELAY the second waits ~40 ms for the
+        # client's delayed ACK on every keep-alive request.
+        disable_nagle_algorithm = True
         server_version = "tvx_serving"
 
         def log_message(self, format, *args):  # noqa: A002 - replaced by one line per request in _dispatch
@@ -149,6 +180,24 @@ def make_handler(model, settings):
                                    % (model.framework, one_line(error))) from error
             return encode_predictions(predictions, len(instances))
 
+        def _explain(self, body):
+            instances, parameters, spec = parse_explain_request(body)
+            self.note = "instances=%d" % len(instances)
+            if not explainer:
+                explainer.append(make_explainer(model, settings))
+            try:
+                answer = explainer[0].explain(instances, parameters, spec)
+            except (RequestError, OutputError):
+                raise
+            except Exception as error:  # noqa: BLE001 - the model failed on these instances
+                log("tvx_serving: explain failed:\n%s" % traceback.format_exc().rstrip(), sys.stderr)
+                raise RequestError("explaining with the %s model failed: %s"
+                                   % (model.framework, one_line(error))) from error
+            try:
+                return json.dumps(answer, default=_plain, allow_nan=False).encode()
+            except ValueError as error:
+                raise OutputError("the explanations contain NaN or Infinity (%s)" % error) from None
+
         def _route(self, method, route, body):
             if route == settings.health_route:
                 if method not in ("GET", "HEAD"):
@@ -158,6 +207,10 @@ def make_handler(model, settings):
                 if method != "POST":
                     raise HttpError(405, "%s %s: the predict route takes POST with %s" % (method, route, EXAMPLE))
                 return self._predict(body)
+            if route == EXPLAIN_ROUTE and route != settings.health_route:
+                if method != "POST":
+                    raise HttpError(405, "%s %s: the explain route takes POST" % (method, route))
+                return self._explain(body)
             raise HttpError(404, "no route %s %s: %s" % (method, route, routes))
 
         def _dispatch(self):

@@ -220,7 +220,10 @@ describe('python -m tvx_serving', () => {
     const reply = await post(`${sk.base}/predict`, { instances: ROWS, parameters: {} });
     expect(reply).toEqual({ status: 200, body: { predictions: expected.sklearn } });
     expect(expected.sklearn).toEqual([0, 1, 2]);
-    expect(sk.out.join('')).toMatch(/POST \/predict 200 \d+\.\dms instances=3/);
+    // The server logs a request after answering it: wait for the line.
+    await expect
+      .poll(() => sk.out.join(''), { timeout: 5000 })
+      .toMatch(/POST \/predict 200 \d+\.\dms instances=3/);
   });
 
   it('serves an XGBoost Booster model.bst on the AIP_PREDICT_ROUTE', async () => {

@@ -6,6 +6,7 @@
  */
 import { SEARCH_PYTHON_DIR } from '../tuning/search.ts';
 import type { Json } from '../vertex/protos.ts';
+import { automlServingModel } from './automl-runner.ts';
 import { type LocalImage, prebuiltImage } from './images.ts';
 import { inheritedEnv } from './launch-plan.ts';
 
@@ -37,6 +38,13 @@ export function servingPlan(
   endpointId: string,
   deployedModelId: string,
 ): ServingPlan | { error: string } {
+  // AutoML image models: tvx_serving with framework automl_image on the trainer's artifact folder.
+  const automl = automlServingModel(ctx, model);
+  if (automl) {
+    const plan = servingPlan(ctx, automl, endpointId, deployedModelId);
+    if (!('error' in plan)) plan.env.TVX_SERVING_FRAMEWORK = 'automl_image';
+    return plan;
+  }
   const spec = model.containerSpec as Json | undefined;
   const image = spec?.imageUri as string | undefined;
   if (!image)

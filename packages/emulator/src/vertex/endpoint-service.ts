@@ -6,6 +6,7 @@
 import type { EndpointRuntime } from '../runtime/endpoint-runtime.ts';
 import type { ResourceStore } from '../state/resource-store.ts';
 import type { ServiceHandlers } from './dispatch.ts';
+import { deployExplanationErrors, effectiveExplanationSpec } from './explanation-spec.ts';
 import { newId } from './ids.ts';
 import { matchesFilter, paginate } from './list-filter.ts';
 import type { ModelRegistry } from './model-registry.ts';
@@ -146,7 +147,16 @@ export function endpointServiceHandlers(ctx: EndpointContext): ServiceHandlers {
         const e = endpoints.get(req.endpoint as string);
         if (!e) return [];
         const allowed = new Set([...deployedIds(e), '0']);
-        return trafficSplitErrors(req.trafficSplit as Record<string, number>, allowed, 'traffic_split');
+        return [
+          ...trafficSplitErrors(req.trafficSplit as Record<string, number>, allowed, 'traffic_split'),
+          ...deployExplanationErrors(req, (name) => {
+            try {
+              return models.get(name);
+            } catch {
+              return undefined; // an unknown model is reported by the handler
+            }
+          }),
+        ];
       },
       handle: (req) => {
         const e = find(req.endpoint as string);
@@ -163,6 +173,8 @@ export function endpointServiceHandlers(ctx: EndpointContext): ServiceHandlers {
         };
         if (!deployed.dedicatedResources && !deployed.automaticResources)
           deployed.automaticResources = { minReplicaCount: 1, maxReplicaCount: 1 };
+        const explanationSpec = effectiveExplanationSpec(model, requested);
+        if (explanationSpec) deployed.explanationSpec = explanationSpec;
         return longRunning(
           e.name as string,
           'DeployModelOperationMetadata',

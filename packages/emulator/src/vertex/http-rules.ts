@@ -42,7 +42,7 @@ export function compileTemplate(template: string): { regex: RegExp; fields: stri
     fields.push(field);
     source += `(${pattern
       .split('/')
-      .map((seg) => (seg === '**' ? '.+' : seg === '*' ? '[^/]+' : escapeRegex(seg)))
+      .map((seg) => (seg === '**' ? '.+' : seg === '*' ? '[^/:]+' : escapeRegex(seg)))
       .join('/')})`;
     i = close + 1;
   }

@@ -2,6 +2,14 @@ import { readdirSync } from 'node:fs';
 import type { CustomJobRunner } from '../runtime/custom-job-runner.ts';
 import { gcsToLocal } from '../runtime/gcs-paths.ts';
 import type { ResourceStore } from '../state/resource-store.ts';
+import {
+  type AutomlImageDeps,
+  automlImageTaskErrors,
+  cancelAutomlImagePipeline,
+  createAutomlImagePipeline,
+  recoverAutomlImagePipelines,
+} from './automl-image-task.ts';
+import { AUTOML_IMAGE_CLASSIFICATION_TASK } from './automl-schemas.ts';
 import type { ServiceHandlers } from './dispatch.ts';
 import { newId } from './ids.ts';
 import { createCustomJob } from './job-service.ts';
@@ -31,15 +39,21 @@ export interface PipelineContext {
   models: ModelRegistry;
   ops: OperationStore;
   gcsRoot: string;
+  /** The AutoML image classification task (trainer, datasets, evaluations); unset: that task is refused. */
+  automl?: AutomlImageDeps;
 }
+
+const isAutomlImage = (p: Json) => p.trainingTaskDefinition === AUTOML_IMAGE_CLASSIFICATION_TASK;
 
 /**
  * Training pipelines with the custom task: each runs a backing CustomJob and, when it succeeds, uploads
- * the model the trainer saved under AIP_MODEL_DIR with the pipeline's `modelToUpload` spec.
+ * the model the trainer saved under AIP_MODEL_DIR with the pipeline's `modelToUpload` spec. AutoML image
+ * classification pipelines train locally instead (automl-image-task.ts).
  */
 export function pipelineServiceHandlers(ctx: PipelineContext): ServiceHandlers {
   ctx.runner.onStateChange((jobName, job) => followJob(ctx, jobName, job));
   reconcile(ctx);
+  recoverAutomlImagePipelines(ctx, isAutomlImage);
   const find = (name: string): Json => {
     const p = ctx.pipelines.get(name);
     if (!p) throw notFound(`The TrainingPipeline does not exist: ${name}`);
@@ -53,6 +67,7 @@ export function pipelineServiceHandlers(ctx: PipelineContext): ServiceHandlers {
         const errors = modelErrors(p.modelToUpload as Json | undefined).map(
           ([f, m]) => [f.replace(/^model/, 'training_pipeline.model_to_upload'), m] as [string, string],
         );
+        if (isAutomlImage(p)) return [...errors, ...automlImageTaskErrors(ctx, p, req.parent as string)];
         if (p.inputDataConfig)
           errors.push([
             'training_pipeline.input_data_config',
@@ -61,7 +76,7 @@ export function pipelineServiceHandlers(ctx: PipelineContext): ServiceHandlers {
         if (p.trainingTaskDefinition && p.trainingTaskDefinition !== CUSTOM_TASK) {
           errors.push([
             'training_pipeline.training_task_definition',
-            `The emulator runs custom training (${CUSTOM_TASK}) only so far.`,
+            `The emulator runs custom training (${CUSTOM_TASK}) and AutoML image classification (${AUTOML_IMAGE_CLASSIFICATION_TASK}) only.`,
           ]);
         }
         return errors;
@@ -69,6 +84,7 @@ export function pipelineServiceHandlers(ctx: PipelineContext): ServiceHandlers {
       handle: (req) => {
         const parent = req.parent as string;
         const spec = req.trainingPipeline as Json;
+        if (isAutomlImage(spec)) return createAutomlImagePipeline(ctx, parent, spec);
         const job = backingCustomJob(spec);
         const now = new Date().toISOString();
         const pipeline: Json = {
@@ -102,6 +118,7 @@ export function pipelineServiceHandlers(ctx: PipelineContext): ServiceHandlers {
         );
       const job = backingJobName(p);
       if (job) ctx.runner.cancel(job);
+      if (isAutomlImage(p)) cancelAutomlImagePipeline(ctx, p);
       return {};
     },
     DeleteTrainingPipeline: (req) => {

@@ -1,12 +1,14 @@
 /**
- * `google.cloud.aiplatform.v1.PredictionService` `Predict` and `RawPredict`: a request goes to one deployed
- * model of the endpoint, drawn by the traffic split, and on to the least busy replica of its model server.
+ * `google.cloud.aiplatform.v1.PredictionService` `Predict`, `RawPredict` and `Explain`: a request goes to one
+ * deployed model of the endpoint, drawn by the traffic split (or named by `deployedModelId` for Explain), and
+ * on to the least busy replica of its model server.
  */
 import { status } from '@grpc/grpc-js';
 import type { EndpointRuntime } from '../runtime/endpoint-runtime.ts';
 import type { ServerResponse, ServingPool } from '../runtime/serving-pool.ts';
 import type { ResourceStore } from '../state/resource-store.ts';
 import type { ServiceHandlers } from './dispatch.ts';
+import { applyOverride, EXPLAIN_ROUTE } from './explanation-spec.ts';
 import type { Json } from './protos.ts';
 import { failedPrecondition, notFound, RpcError } from './rpc-error.ts';
 import { routeBySplit } from './traffic-split.ts';
@@ -25,9 +27,15 @@ function serverError(res: ServerResponse): string {
 }
 
 /** Sends to the pool; a replica that dies or hangs up mid-request becomes UNAVAILABLE, naming the model. */
-async function send(pool: ServingPool, deployedModelId: string, body: string | Buffer, contentType: string) {
+async function send(
+  pool: ServingPool,
+  deployedModelId: string,
+  body: string | Buffer,
+  contentType: string,
+  route?: string,
+) {
   try {
-    return await pool.send(body, contentType);
+    return await pool.send(body, contentType, route);
   } catch (err) {
     const e = err as Error & { cause?: Error };
     throw new RpcError(
@@ -49,10 +57,15 @@ export function predictionServiceHandlers(ctx: {
   endpoints: ResourceStore;
   runtime: EndpointRuntime;
 }): ServiceHandlers {
-  const target = (name: string) => {
+  const target = (name: string, deployedModelId?: string) => {
     const endpoint = ctx.endpoints.get(name);
     if (!endpoint) throw notFound(`The Endpoint does not exist: ${name}`);
-    const id = routeBySplit(endpoint);
+    if (
+      deployedModelId &&
+      !((endpoint.deployedModels as Json[] | undefined) ?? []).some((d) => d.id === deployedModelId)
+    )
+      throw notFound(`Deployed model ${deployedModelId} is not on ${name}; list them with GetEndpoint.`);
+    const id = deployedModelId || routeBySplit(endpoint);
     if (!id)
       throw failedPrecondition(
         `Endpoint ${name} has no deployed model that receives traffic: deploy a model, or give one a share of the traffic split.`,
@@ -111,6 +124,42 @@ export function predictionServiceHandlers(ctx: {
       );
       if (res.status !== 200) throw failed(res, deployed.id as string);
       return { contentType: res.contentType, data: res.body.toString('base64') };
+    },
+    Explain: async (req) => {
+      const { deployed, pool } = target(req.endpoint as string, req.deployedModelId as string | undefined);
+      const id = deployed.id as string;
+      const spec = deployed.disableExplanations ? undefined : (deployed.explanationSpec as Json | undefined);
+      if (!spec)
+        throw failedPrecondition(
+          `Deployed model ${id} has no explanation spec, so it cannot explain: deploy the model with an explanationSpec, e.g. { parameters: { integratedGradientsAttribution: { stepCount: 50 } } } (sampledShapleyAttribution { pathCount: 25 } for scikit-learn and XGBoost models).`,
+        );
+      const explanationSpec = applyOverride(spec, req.explanationSpecOverride as Json | undefined);
+      const body = JSON.stringify({
+        instances: req.instances,
+        ...(req.parameters === undefined ? {} : { parameters: req.parameters }),
+        explanationSpec,
+      });
+      const res = await send(pool, id, body, 'application/json', EXPLAIN_ROUTE);
+      if (res.status === 404)
+        throw failedPrecondition(
+          `The model server of deployed model ${id} does not serve explanations (HTTP 404 on ${EXPLAIN_ROUTE}): the emulator explains models served by its prebuilt prediction images (PyTorch, scikit-learn, XGBoost, AutoML image), not custom containers.`,
+        );
+      if (res.status !== 200) throw failed(res, id);
+      let out: Json;
+      try {
+        out = JSON.parse(res.body.toString('utf8')) as Json;
+      } catch {
+        throw new RpcError(
+          status.INTERNAL,
+          `The model server of deployed model ${id} answered with something that is not JSON.`,
+        );
+      }
+      if (!Array.isArray(out.explanations))
+        throw new RpcError(
+          status.INTERNAL,
+          `The model server of deployed model ${id} answered without "explanations".`,
+        );
+      return { explanations: out.explanations, deployedModelId: id, predictions: out.predictions ?? [] };
     },
   };
 }

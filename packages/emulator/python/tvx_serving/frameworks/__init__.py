@@ -12,11 +12,14 @@ ARTIFACTS = {
     "xgboost": ("model.bst", "model.json", "model.ubj", "model.joblib", "model.pkl"),
     "pytorch": ("model.mar", "model.pt"),
     "tensorflow": ("saved_model.pb",),
+    # AutoML image classification (tvx_automl): automl_image.json beside a TorchScript model.pt.
+    "automl_image": ("automl_image.json",),
 }
 FRAMEWORKS = tuple(ARTIFACTS)
 
 # Without TVX_SERVING_FRAMEWORK: the first file present decides (pickles last: both sklearn and xgboost).
 DETECTION = (
+    ("automl_image.json", "automl_image"),
     ("model.mar", "pytorch"),
     ("model.pt", "pytorch"),
     ("saved_model.pb", "tensorflow"),
