@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { registerAutoml } from './commands/automl.ts';
 import { registerEmulator } from './commands/emulator.ts';
 import { registerEndpoints } from './commands/endpoints.ts';
+import { registerExplain } from './commands/explain.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerHptune } from './commands/hptune.ts';
 import { registerJobs } from './commands/jobs.ts';
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerHptune(program, globals);
   registerModels(program, globals);
   registerEndpoints(program, globals);
+  registerExplain(program, globals);
+  registerAutoml(program, globals);
   registerGenerate(program, globals);
   registerNotebooks(program, globals);
   return program;

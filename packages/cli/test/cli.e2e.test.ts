@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Storage } from '@google-cloud/storage';
+import { uploadImageDataset, writeDigitsDataset } from '@terra-vertex/automl-bqml';
 import { ensureBucket } from '@terra-vertex/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -222,6 +223,63 @@ describe('tvx', () => {
     expect(tvx(['endpoints', 'delete', endpointId]).code).toBe(0);
     expect(tvx(['models', 'delete', modelId]).code).toBe(0);
   });
+
+  it('imports a digits dataset, trains AutoML on it, evaluates, deploys with XRAI and explains an image', async () => {
+    const dir = join(work, 'digits');
+    const local = await writeDigitsDataset({ dir, limit: 300, seed: 0 });
+    const emulator = { vertex: emuEnv.VERTEX_AI_EMULATOR_HOST!, http: emuEnv.STORAGE_EMULATOR_HOST! };
+    const csv = await uploadImageDataset(dir, 'gs://cli-automl/digits', {
+      emulator,
+      project: 'demo-terra-vertex',
+    });
+    const created = tvx([
+      'automl',
+      'image',
+      'create-dataset',
+      '--display-name',
+      'cli-digits',
+      '--source',
+      csv,
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toMatch(/300 imported, 0 duplicates, 0 rows refused/);
+    expect(created.stdout).toMatch(/LABEL\s+TRAINING\s+VALIDATION\s+TEST/);
+    const datasetId = /datasets\/(\d+)/.exec(created.stdout)![1]!;
+    const trained = json<{ model: string; evaluation: { auRoc: number } }>([
+      'automl',
+      'image',
+      'train',
+      '--dataset',
+      datasetId,
+      '--display-name',
+      'cli-automl',
+      '--model-type',
+      'MOBILE_TF_LOW_LATENCY_1',
+      '--budget',
+      '1000',
+    ]);
+    expect(trained.evaluation.auRoc).toBeGreaterThan(0.8);
+    const modelId = trained.model.split('/').pop()!.split('@')[0]!;
+    const report = join(work, 'evaluation.html');
+    const evaluated = tvx(['automl', 'image', 'evaluate', modelId, '--report', report]);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(evaluated.stdout).toMatch(/AU-PRC\s+AU-ROC/);
+    expect(readFileSync(report, 'utf8')).toContain('<svg');
+    const endpointId = json<{ name: string }>(['endpoints', 'create', '--display-name', 'cli-automl'])
+      .name.split('/')
+      .pop()!;
+    const deployed = tvx(['endpoints', 'deploy', endpointId, modelId, '--explain', 'xrai:10']);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const png = join(dir, local.images.find((i) => i.mlUse === 'test')!.path);
+    const overlay = join(work, 'overlay.png');
+    const explained = tvx(['explain', endpointId, '--image', png, '--overlay', overlay]);
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(explained.stdout).toMatch(/instance 0: \w+ \(output/);
+    expect(readFileSync(overlay).subarray(1, 4).toString()).toBe('PNG');
+    expect(tvx(['explain', endpointId, '--overlay', overlay]).code).toBe(2);
+    expect(tvx(['endpoints', 'deploy', endpointId, modelId, '--explain', 'lime']).code).toBe(2);
+    expect(tvx(['endpoints', 'delete', endpointId, '--force']).code).toBe(0);
+  }, 300_000);
 
   it('prints the exact request with --dry-run and sends nothing', () => {
     const before = json<unknown[]>(['jobs', 'list']).length;

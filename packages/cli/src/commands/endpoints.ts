@@ -55,6 +55,30 @@ export async function readInstances(o: { instances?: string; instancesFile?: str
   return list;
 }
 
+const METHODS: Record<string, [string, string]> = {
+  'integrated-gradients': ['integratedGradientsAttribution', 'stepCount'],
+  xrai: ['xraiAttribution', 'stepCount'],
+  'sampled-shapley': ['sampledShapleyAttribution', 'pathCount'],
+};
+
+/** `xrai:25` → an ExplanationSpec (images for the gradient methods; tabular features by index for Shapley). */
+export function explanationSpec(flag: string): Record<string, unknown> {
+  const [method = '', count] = flag.split(':');
+  const known = METHODS[method];
+  const n = count === undefined ? (method === 'sampled-shapley' ? 10 : 50) : Number(count);
+  if (!known || !Number.isInteger(n) || n < 1)
+    throw new ValidationError(
+      '--explain',
+      `${JSON.stringify(flag)} is not METHOD[:COUNT]`,
+      `Use ${Object.keys(METHODS).join(', ')}, e.g. --explain xrai:25.`,
+    );
+  const image = method !== 'sampled-shapley';
+  return {
+    parameters: { [known[0]]: { [known[1]]: n } },
+    metadata: { inputs: image ? { image: { modality: 'image' } } : {}, outputs: { scores: {} } },
+  };
+}
+
 function summary(e: Endpoint) {
   return {
     name: e.resourceName,
@@ -110,6 +134,10 @@ export function registerEndpoints(program: Command, globals: Globals): void {
     .option('--max-replicas <n>', 'replicas under load', int)
     .option('--accelerator-type <type>', 'e.g. NVIDIA_TESLA_T4')
     .option('--accelerator-count <n>', 'accelerators per replica', int)
+    .option(
+      '--explain <method>',
+      'explanations: integrated-gradients[:steps], xrai[:steps] or sampled-shapley[:paths]',
+    )
     .action(
       async (
         endpointId: string,
@@ -123,6 +151,7 @@ export function registerEndpoints(program: Command, globals: Globals): void {
           maxReplicas?: number;
           acceleratorType?: string;
           acceleratorCount?: number;
+          explain?: string;
         },
       ) => {
         const g = globals();
@@ -139,6 +168,7 @@ export function registerEndpoints(program: Command, globals: Globals): void {
             maxReplicaCount: o.maxReplicas,
             acceleratorType: o.acceleratorType as never,
             acceleratorCount: o.acceleratorCount,
+            explanationSpec: o.explain ? explanationSpec(o.explain) : undefined,
             onProgress: display.listener,
           });
         } finally {
