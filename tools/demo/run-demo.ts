@@ -8,8 +8,9 @@
  *   6. train with training pipelines that register the model, with versions and aliases
  *   7. serve both versions behind an endpoint: predictions, a traffic split, a promotion
  *   8. tune: a grid study with parallel trials (HTML report, PNG chart), median early stopping, a Vizier loop
- *   9. the same through the `tvx` CLI against a separately started emulator
- *  10. the ready-to-run notebooks, executed headless as a Terra user would run them
+ *   9. AutoML Vision on the digits (dataset import, budgeted training, evaluation) and XRAI explanations
+ *  10. the same through the `tvx` CLI against a separately started emulator
+ *  11. the ready-to-run notebooks, executed headless as a Terra user would run them
  * Run it with `npm run demo` (after tools/setup/install.sh).
  */
 import { spawnSync } from 'node:child_process';
@@ -33,6 +34,7 @@ import {
   storageClient,
 } from '@terra-vertex/core';
 import { startEmulator } from '@terra-vertex/emulator';
+import { automlDemo } from './automl-demo.ts';
 import { servingDemo } from './serving-demo.ts';
 import { tuningDemo } from './tuning-demo.ts';
 
@@ -150,6 +152,7 @@ try {
 
   await servingDemo(model!, v2!);
   await tuningDemo(pool, OUT_DIR);
+  await automlDemo(OUT_DIR);
 } finally {
   await closeClients();
   await emu.stop();

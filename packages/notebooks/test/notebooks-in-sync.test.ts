@@ -24,6 +24,7 @@ describe('the committed notebooks', () => {
       '02-distributed-training.ipynb',
       '03-hyperparameter-tuning.ipynb',
       '04-deploy-and-predict.ipynb',
+      '05-automl-vision-xai.ipynb',
     ]);
     for (const file of files) {
       const nb = JSON.parse(readFileSync(file, 'utf8'));

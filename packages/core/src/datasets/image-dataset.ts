@@ -203,7 +203,7 @@ export class ImageDataset {
   async listDataItems(): Promise<DataItemInfo[]> {
     const client = await datasetServiceClient(this.config);
     try {
-      const [views] = await client.searchDataItems({ dataset: this.resourceName, pageSize: 1000 });
+      const [views] = await client.searchDataItems({ dataset: this.resourceName });
       return views.map(toDataItemInfo);
     } catch (err) {
       throw toApiError(err, `Listing the data items of dataset ${this.resourceName}`);

@@ -24,6 +24,7 @@ describe('notebook templates', () => {
       '02-distributed-training',
       '03-hyperparameter-tuning',
       '04-deploy-and-predict',
+      '05-automl-vision-xai',
     ]);
   });
 
@@ -32,6 +33,7 @@ describe('notebook templates', () => {
     '02-distributed-training',
     '03-hyperparameter-tuning',
     '04-deploy-and-predict',
+    '05-automl-vision-xai',
   ])('%s renders deterministically to a tslab notebook with setup, cost and cleanup cells', (name) => {
     const text = renderNotebook(name);
     expect(renderNotebook(name)).toBe(text);
@@ -83,9 +85,9 @@ describe('notebook templates', () => {
   });
 
   it('names the templates when asked for an unknown one', () => {
-    expect(() => renderNotebook('05-nope')).toThrow(NotebookTemplateError);
-    expect(() => renderNotebook('05-nope')).toThrow(
-      /Use one of: 01-custom-training, 02-distributed-training, 03-hyperparameter-tuning, 04-deploy-and-predict/,
+    expect(() => renderNotebook('06-nope')).toThrow(NotebookTemplateError);
+    expect(() => renderNotebook('06-nope')).toThrow(
+      /Use one of: 01-custom-training, 02-distributed-training, 03-hyperparameter-tuning, 04-deploy-and-predict, 05-automl-vision-xai/,
     );
   });
 
