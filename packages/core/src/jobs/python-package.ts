@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ResolvedConfig } from '../config.ts';
 import { requireStagingBucket } from '../config.ts';
@@ -32,6 +32,7 @@ export async function buildSourceDistribution(dir: string, python = localPython(
       timeout: 120_000,
     });
   } catch (err) {
+    rmSync(out, { recursive: true, force: true });
     const e = err as { stderr?: string; message: string };
     throw new ValidationError(
       'packageDir',
@@ -55,11 +56,15 @@ export async function stagePythonPackage(
   options: { dryRun?: boolean } = {},
 ): Promise<string> {
   const sdist = await buildSourceDistribution(dir);
-  const staging = requireStagingBucket(config, 'a Python package upload');
-  if (options.dryRun) return `${staging}/packages/${Date.now()}/${basename(sdist)}`;
-  const storage = await storageClient(config);
-  if (config.emulator) await ensureBucket(storage, parseGcsUri(staging).bucket);
-  const uri = `${staging}/packages/${Date.now()}/${basename(sdist)}`;
-  await uploadFile(storage, sdist, uri);
-  return uri;
+  try {
+    const staging = requireStagingBucket(config, 'a Python package upload');
+    if (options.dryRun) return `${staging}/packages/${Date.now()}/${basename(sdist)}`;
+    const storage = await storageClient(config);
+    if (config.emulator) await ensureBucket(storage, parseGcsUri(staging).bucket);
+    const uri = `${staging}/packages/${Date.now()}/${basename(sdist)}`;
+    await uploadFile(storage, sdist, uri);
+    return uri;
+  } finally {
+    rmSync(dirname(sdist), { recursive: true, force: true }); // the build's temporary folder
+  }
 }

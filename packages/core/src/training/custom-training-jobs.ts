@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config.ts';
 import { ValidationError } from '../errors.ts';
 import type { PythonPackageSpec } from '../jobs/worker-pool.ts';
-import { packageScript, SCRIPT_MODULE, uploadTrainingPackage } from './script-package.ts';
+import { packageScript, removeScriptBuild, SCRIPT_MODULE, uploadTrainingPackage } from './script-package.ts';
 import { envStruct, type PoolTask } from './task-inputs.ts';
 import { TrainingJob } from './training-job.ts';
 import type { TrainingJobOptions, TrainingRunOptions } from './training-options.ts';
@@ -56,6 +56,7 @@ export class CustomTrainingJob extends TrainingJob {
     const o = this.options as CustomTrainingJobOptions;
     if (!this.staged && dryRun) {
       const sdist = await packageScript(o.scriptPath, o.requirements);
+      removeScriptBuild(sdist);
       return packageTask(
         requireContainer(o),
         SCRIPT_MODULE,
@@ -63,7 +64,14 @@ export class CustomTrainingJob extends TrainingJob {
         run,
       );
     }
-    this.staged ??= await uploadTrainingPackage(config, await packageScript(o.scriptPath, o.requirements));
+    if (!this.staged) {
+      const sdist = await packageScript(o.scriptPath, o.requirements);
+      try {
+        this.staged = await uploadTrainingPackage(config, sdist);
+      } finally {
+        removeScriptBuild(sdist);
+      }
+    }
     return packageTask(requireContainer(o), SCRIPT_MODULE, [this.staged], run);
   }
 }

@@ -1,7 +1,16 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { type ResolvedConfig, requireStagingBucket } from '../config.ts';
 import { storageClient } from '../connection.ts';
@@ -82,6 +91,12 @@ export async function packageScript(
   }
   const dist = join(root, 'trainer', 'dist');
   return join(dist, readdirSync(dist).find((f) => f.endsWith('.tar.gz'))!);
+}
+
+/** Removes the temporary tree {@link packageScript} built `sdist` in (`<tmp>/tvx-script-…/trainer/dist/x.tar.gz`). */
+export function removeScriptBuild(sdist: string): void {
+  const root = dirname(dirname(dirname(sdist)));
+  if (basename(root).startsWith('tvx-script-')) rmSync(root, { recursive: true, force: true });
 }
 
 /** Uploads a built package with the Python SDK's timestamped name; returns its gs:// URI. */
