@@ -28,12 +28,12 @@ export async function automlDemo(outDir: string): Promise<void> {
     `  ${dataset.lastImport?.imported} images imported; ${stats.labels.length} labels; ${stats.warnings.length} warnings`,
   );
 
-  step('AutoML training within a 1,000 milli-node-hour budget (7.5 s locally), then its evaluation');
+  step('AutoML training within a 2,000 milli-node-hour budget (15 s locally), then its evaluation');
   const job = new AutoMLImageTrainingJob({
     displayName: 'demo-automl',
     modelType: 'MOBILE_TF_LOW_LATENCY_1',
   });
-  const model = (await job.run({ dataset, budgetMilliNodeHours: 1000 }))!;
+  const model = (await job.run({ dataset, budgetMilliNodeHours: 2000 }))!;
   const [evaluation] = await model.evaluations();
   const m = evaluation!.metrics;
   console.log(`  ${model.versionedResourceName} (${job.successfulStopReason})`);
