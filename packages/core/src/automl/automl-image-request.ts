@@ -8,8 +8,7 @@ import type { InitOptions, ResolvedConfig } from '../config.ts';
 import { ValidationError } from '../errors.ts';
 import type { ProgressListener } from '../jobs/job-state.ts';
 import { buildModelSpec } from '../models/model-spec.ts';
-import { fullResourceName, locationPath } from '../resource-names.ts';
-import type { PipelineRequest } from '../training/pipeline-request.ts';
+import { finishPipelineRequest, type PipelineRequest } from '../training/pipeline-request.ts';
 import { validateDisplayName, validateLabels } from '../validation.ts';
 import { toProtoValue } from '../value.ts';
 
@@ -219,17 +218,5 @@ export function buildAutoMLImageRequest(
       config.encryptionSpecKeyName,
     ),
   };
-  if (run.modelId) pipeline.modelId = run.modelId;
-  if (run.parentModel)
-    pipeline.parentModel = fullResourceName(
-      run.parentModel,
-      'models',
-      config.project,
-      config.location,
-      'parentModel',
-    );
-  if (o.labels && Object.keys(o.labels).length) pipeline.labels = o.labels;
-  const kms = o.trainingEncryptionSpecKeyName ?? config.encryptionSpecKeyName;
-  if (kms) pipeline.encryptionSpec = { kmsKeyName: kms };
-  return { parent: locationPath(config.project, config.location), trainingPipeline: pipeline };
+  return finishPipelineRequest(pipeline, run, o, config);
 }

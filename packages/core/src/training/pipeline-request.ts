@@ -100,6 +100,19 @@ export async function buildPipelineRequest(
       'Give servingContainerImageUri so the trained model can be registered.',
     );
   }
+  return finishPipelineRequest(pipeline, run, o, config);
+}
+
+/**
+ * The fields every training pipeline request ends with, as the Python SDK sets them: the model id and parent
+ * model, the job's labels and CMEK key; returns the request with its parent.
+ */
+export function finishPipelineRequest(
+  pipeline: IPipeline,
+  run: { modelId?: string; parentModel?: string },
+  o: { labels?: Record<string, string>; trainingEncryptionSpecKeyName?: string },
+  config: ResolvedConfig,
+): PipelineRequest {
   if (run.modelId) pipeline.modelId = run.modelId;
   if (run.parentModel)
     pipeline.parentModel = fullResourceName(
