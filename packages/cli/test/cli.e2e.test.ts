@@ -496,6 +496,7 @@ describe('tvx', () => {
       ['02-distributed-training.ipynb', 'uploaded'],
       ['03-hyperparameter-tuning.ipynb', 'uploaded'],
       ['04-deploy-and-predict.ipynb', 'uploaded'],
+      ['05-automl-vision-xai.ipynb', 'uploaded'],
     ]);
     expect(first[0]!.uri).toBe('gs://fc-cli-test/notebooks/01-custom-training.ipynb');
     const again = json<{ status: string }[]>([
@@ -504,7 +505,7 @@ describe('tvx', () => {
       '--workspace-bucket',
       'gs://fc-cli-test',
     ]);
-    expect(again.map((n) => n.status)).toEqual(['exists', 'exists', 'exists', 'exists']);
+    expect(again.map((n) => n.status)).toEqual(['exists', 'exists', 'exists', 'exists', 'exists']);
     const bad = tvx(['notebooks', 'publish', '--workspace-bucket', 'gs://Not A Bucket']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('workspaceBucket');
