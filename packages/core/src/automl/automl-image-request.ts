@@ -9,6 +9,7 @@ import { ValidationError } from '../errors.ts';
 import type { ProgressListener } from '../jobs/job-state.ts';
 import { buildModelSpec } from '../models/model-spec.ts';
 import { finishPipelineRequest, type PipelineRequest } from '../training/pipeline-request.ts';
+import type { ModelRegistrationOptions } from '../training/training-options.ts';
 import { validateDisplayName, validateLabels } from '../validation.ts';
 import { toProtoValue } from '../value.ts';
 
@@ -70,7 +71,7 @@ export interface AutoMLImageTrainingJobOptions
 }
 
 /** Options of `AutoMLImageTrainingJob.run()`. */
-export interface AutoMLImageRunOptions {
+export interface AutoMLImageRunOptions extends ModelRegistrationOptions {
   /** An `ImageDataset`, its resource name or its id. */
   dataset: ResourceRef;
   /** Any fraction given makes a `fractionSplit`; they must sum to at most 1. None: Vertex's 80/10/10. */
@@ -85,16 +86,6 @@ export interface AutoMLImageRunOptions {
   budgetMilliNodeHours?: number;
   /** Use the whole budget (default false: stop early once the model converges). */
   disableEarlyStopping?: boolean;
-  /** Default: the job's display name. */
-  modelDisplayName?: string;
-  /** Default: the job's labels. */
-  modelLabels?: Record<string, string>;
-  modelId?: string;
-  parentModel?: string;
-  /** Add the `default` alias (default true). */
-  isDefaultVersion?: boolean;
-  modelVersionAliases?: string[];
-  modelVersionDescription?: string;
   /** `true` (default): resolve with the Model when done. `false`: resolve once the pipeline exists. */
   sync?: boolean;
   onProgress?: ProgressListener;

@@ -4,10 +4,11 @@
  */
 import type { protos } from '@google-cloud/aiplatform';
 import type { ResolvedConfig } from '../config.ts';
-import { HTTP_TO_GRPC, postGoogleJson, predictionServiceClient } from '../connection.ts';
+import { postGoogleJson, predictionServiceClient } from '../connection.ts';
 import { toApiError, ValidationError } from '../errors.ts';
 import { vertexApiHost } from '../regions.ts';
 import { fromProtoValue, type JsonValue, type ProtoValue, toProtoValue } from '../value.ts';
+import { restStatus } from './prediction.ts';
 
 type IExplainRequest = protos.google.cloud.aiplatform.v1.IExplainRequest;
 type IExplainResponse = protos.google.cloud.aiplatform.v1.IExplainResponse;
@@ -172,15 +173,4 @@ export async function sendExplain(
   } catch (err) {
     throw toApiError(restStatus(err), `Explaining with endpoint ${endpoint}`);
   }
-}
-
-/** A cloud REST failure (a GaxiosError) as `{ code, details }` with the server's message, for toApiError. */
-function restStatus(err: unknown): unknown {
-  const e = err as {
-    code?: unknown;
-    status?: number;
-    response?: { data?: { error?: { message?: string } } };
-  };
-  if (typeof e?.code === 'number' || typeof e?.status !== 'number') return err;
-  return { code: HTTP_TO_GRPC[e.status] ?? 13, details: e.response?.data?.error?.message ?? String(e) };
 }

@@ -150,7 +150,7 @@ async function restPredict(config: ResolvedConfig, request: IPredictRequest): Pr
 }
 
 /** A cloud REST failure (a GaxiosError) as `{ code, details }` with the server's message, for toApiError. */
-function restStatus(err: unknown): unknown {
+export function restStatus(err: unknown): unknown {
   const e = err as {
     code?: unknown;
     status?: number;

@@ -33,8 +33,23 @@ export interface TrainingJobOptions
   modelEncryptionSpecKeyName?: string;
 }
 
+/** How a training pipeline registers the model it trains (options of every `run()`). */
+export interface ModelRegistrationOptions {
+  /** Default: the job's display name (custom jobs: `<name>-model`). */
+  modelDisplayName?: string;
+  /** Default: the job's labels. */
+  modelLabels?: Record<string, string>;
+  modelId?: string;
+  /** Register as a new version of this model. */
+  parentModel?: string;
+  /** Add the `default` alias (default true). */
+  isDefaultVersion?: boolean;
+  modelVersionAliases?: string[];
+  modelVersionDescription?: string;
+}
+
 /** Options of `run()`. Datasets and data splits are not supported yet. */
-export interface TrainingRunOptions extends TrainingRunResources {
+export interface TrainingRunOptions extends TrainingRunResources, ModelRegistrationOptions {
   /** Trainer arguments, passed as given. */
   args?: string[];
   environmentVariables?: Record<string, string>;
@@ -45,13 +60,6 @@ export interface TrainingRunOptions extends TrainingRunResources {
   enableWebAccess?: boolean;
   enableDashboardAccess?: boolean;
   persistentResourceId?: string;
-  modelDisplayName?: string;
-  modelLabels?: Record<string, string>;
-  modelId?: string;
-  parentModel?: string;
-  isDefaultVersion?: boolean;
-  modelVersionAliases?: string[];
-  modelVersionDescription?: string;
   /** Not supported yet: managed datasets come with a later release. */
   dataset?: unknown;
   trainingFractionSplit?: number;

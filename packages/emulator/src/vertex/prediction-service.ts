@@ -45,6 +45,18 @@ async function send(
   }
 }
 
+/** A 200 answer's JSON body; INTERNAL naming the deployed model when it is not JSON. */
+function serverJson(res: ServerResponse, deployedModelId: string): Json {
+  try {
+    return JSON.parse(res.body.toString('utf8')) as Json;
+  } catch {
+    throw new RpcError(
+      status.INTERNAL,
+      `The model server of deployed model ${deployedModelId} answered with something that is not JSON.`,
+    );
+  }
+}
+
 function failed(res: ServerResponse, deployedModelId: string): RpcError {
   const code = res.status >= 400 && res.status < 500 ? status.INVALID_ARGUMENT : status.INTERNAL;
   return new RpcError(
@@ -90,15 +102,7 @@ export function predictionServiceHandlers(ctx: {
       );
       const res = await send(pool, deployed.id as string, body, 'application/json');
       if (res.status !== 200) throw failed(res, deployed.id as string);
-      let out: Json;
-      try {
-        out = JSON.parse(res.body.toString('utf8')) as Json;
-      } catch {
-        throw new RpcError(
-          status.INTERNAL,
-          `The model server of deployed model ${deployed.id as string} answered with something that is not JSON.`,
-        );
-      }
+      const out = serverJson(res, deployed.id as string);
       if (!Array.isArray(out.predictions))
         throw new RpcError(
           status.INTERNAL,
@@ -145,15 +149,7 @@ export function predictionServiceHandlers(ctx: {
           `The model server of deployed model ${id} does not serve explanations (HTTP 404 on ${EXPLAIN_ROUTE}): the emulator explains models served by its prebuilt prediction images (PyTorch, scikit-learn, XGBoost, AutoML image), not custom containers.`,
         );
       if (res.status !== 200) throw failed(res, id);
-      let out: Json;
-      try {
-        out = JSON.parse(res.body.toString('utf8')) as Json;
-      } catch {
-        throw new RpcError(
-          status.INTERNAL,
-          `The model server of deployed model ${id} answered with something that is not JSON.`,
-        );
-      }
+      const out = serverJson(res, id);
       if (!Array.isArray(out.explanations))
         throw new RpcError(
           status.INTERNAL,
