@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAutoml } from './commands/automl.ts';
+import { registerBq } from './commands/bq.ts';
+import { registerBqml } from './commands/bqml.ts';
 import { registerEmulator } from './commands/emulator.ts';
 import { registerEndpoints } from './commands/endpoints.ts';
 import { registerExplain } from './commands/explain.ts';
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerEndpoints(program, globals);
   registerExplain(program, globals);
   registerAutoml(program, globals);
+  registerBq(program, globals);
+  registerBqml(program, globals);
   registerGenerate(program, globals);
   registerNotebooks(program, globals);
   return program;

@@ -17,7 +17,8 @@ import { vertexApiHost } from './regions.ts';
  */
 const cache = new Map<string, Promise<unknown>>();
 
-function cached<T>(key: string, make: () => Promise<T>): Promise<T> {
+/** Memoises a client under `key` until {@link closeClients} (a failed construction is forgotten). */
+export function cached<T>(key: string, make: () => Promise<T>): Promise<T> {
   let hit = cache.get(key) as Promise<T> | undefined;
   if (!hit) {
     hit = make();

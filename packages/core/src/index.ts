@@ -1,7 +1,7 @@
 /**
  * @packageDocumentation
- * terra-vertex core: configuration from Terra's environment, connections to Vertex AI (cloud or the local
- * emulator), custom jobs, job logs and Cloud Storage helpers.
+ * terra-vertex core: configuration from Terra's environment, connections to Vertex AI and BigQuery (cloud or
+ * the local emulator), custom jobs, job logs and Cloud Storage helpers.
  */
 
 export {
@@ -35,6 +35,12 @@ export {
   type PrPoint,
   prCurveOf,
 } from './automl/model-evaluation.ts';
+export {
+  bigQueryClient,
+  bigQueryLocation,
+  DEFAULT_BIGQUERY_LOCATION,
+  toBigQueryError,
+} from './bigquery/client.ts';
 export {
   EMULATOR_DEFAULT_BUCKET,
   EMULATOR_DEFAULT_PROJECT,

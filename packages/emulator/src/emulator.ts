@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { RequestLog } from './admin/request-log.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
+import { startLocalBigQuery } from './bigquery/index.ts';
 import { DatasetStore } from './datasets/dataset-store.ts';
 import { LogStore } from './logging/log-store.ts';
 import { registerLoggingRoutes } from './logging/routes.ts';
@@ -53,7 +54,7 @@ export interface EmulatorOptions {
 export interface RunningEmulator {
   /** `host:port` of the Vertex AI gRPC server (VERTEX_AI_EMULATOR_HOST). */
   vertexAddress: string;
-  /** `http://host:port` of Cloud Storage, Cloud Logging, Vertex AI REST and the admin API (STORAGE_EMULATOR_HOST). */
+  /** `http://host:port` of Cloud Storage, BigQuery, Cloud Logging, Vertex AI REST and the admin API (STORAGE_EMULATOR_HOST, BIGQUERY_EMULATOR_HOST). */
   httpAddress: string;
   dataDir: string;
   /** The variables that point terra-vertex and Google client libraries at this emulator. */
@@ -88,9 +89,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const jobs = new ResourceStore(dataDir, 'customJobs');
   const ops = new OperationStore(dataDir);
 
-  const http = Fastify({ bodyLimit: 64 * 1024 * 1024 });
+  // BigQuery table and job ids may be up to 1,024 characters: the router's default limit is 100.
+  const http = Fastify({ bodyLimit: 64 * 1024 * 1024, routerOptions: { maxParamLength: 2048 } });
   const env: Record<string, string> = {};
   const python = options.python ?? process.env.TVX_PYTHON ?? '/usr/bin/python3';
+  const bigquery = await startLocalBigQuery({ dataDir, objects, python });
   const runner = new CustomJobRunner(
     {
       dataDir,
@@ -181,6 +184,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   logHttpCalls(http, requestLog);
   registerStorageRoutes(http, objects);
+  bigquery.register(http);
   registerLoggingRoutes(http, logs);
   registerRestGateway(http, dispatcher);
   let stopped = false;
@@ -192,6 +196,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     await automlRunner.stopAll();
     await engine.close();
     await endpointRuntime.stopAll();
+    await bigquery.stop();
     await new Promise<void>((r) => grpc.tryShutdown(() => r()));
     await http.close();
     if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -218,6 +223,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ])
         store.clear();
       logs.clear();
+      await bigquery.reset();
       rmSync(join(dataDir, 'automl'), { recursive: true, force: true });
       for (const dir of [gcsRoot, objects.metaRoot]) {
         rmSync(dir, { recursive: true, force: true });
@@ -233,6 +239,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   Object.assign(env, {
     VERTEX_AI_EMULATOR_HOST: vertexAddress,
     STORAGE_EMULATOR_HOST: httpAddress,
+    BIGQUERY_EMULATOR_HOST: httpAddress,
   });
   return { vertexAddress, httpAddress, dataDir, env: { ...env }, stop };
 }

@@ -2,7 +2,8 @@
  * @packageDocumentation
  * terra-vertex xai: explanations of an endpoint's deployed model as typed attribution results, image
  * attributions rendered as overlays (Vertex AI's visualization settings) to PNG, tabular attributions as bar
- * charts, and both shown in tslab notebooks.
+ * charts, and both shown in tslab notebooks. BigQuery ML's `ML.EXPLAIN_PREDICT` and `ML.GLOBAL_EXPLAIN`
+ * rows become the same tabular results.
  */
 export {
   type AttributionResult,
@@ -17,6 +18,13 @@ export {
   type TabularAttributionResult,
   toAttributionResults,
 } from './attributions.ts';
+export {
+  type BqmlAttributionOptions,
+  type BqmlExplainRow,
+  type BqmlGlobalExplainRow,
+  fromBqmlExplainPredict,
+  fromBqmlGlobalExplain,
+} from './bqml-attributions.ts';
 export { colourOf } from './colormaps.ts';
 export {
   type AttributionSource,

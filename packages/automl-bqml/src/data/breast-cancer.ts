@@ -1,0 +1,137 @@
+/**
+ * The Wisconsin diagnostic breast-cancer table that ships inside scikit-learn (`load_breast_cancer()`, read
+ * from the package's own CSV: no download), as rows and as a BigQuery table loaded from newline-delimited
+ * JSON.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { bigQueryLocation, toBigQueryError } from '@terra-vertex/core';
+import { parseTableRef, type TableRef, validateDatasetId, validateTableId } from '../bqml/identifiers.ts';
+import { type BigQueryTarget, resolveTarget } from '../bqml/jobs.ts';
+import { dataPython } from './python.ts';
+
+const run = promisify(execFile);
+
+/** The label column: `malignant` or `benign`. */
+export const BREAST_CANCER_LABEL = 'diagnosis';
+
+/** The breast-cancer data: 569 rows of 30 measurements and the diagnosis. */
+export interface BreastCancerFrame {
+  /** The 30 feature columns, scikit-learn's names with spaces as underscores (`mean_radius` …). */
+  features: string[];
+  label: typeof BREAST_CANCER_LABEL;
+  /** One object per patient, in scikit-learn's order. */
+  rows: Record<string, number | string>[];
+}
+
+const SCRIPT = `
+import json
+from sklearn.datasets import load_breast_cancer
+d = load_breast_cancer()
+names = [n.replace(' ', '_') for n in d.feature_names]
+rows = []
+for x, t in zip(d.data, d.target):
+    row = {n: float(v) for n, v in zip(names, x)}
+    row['diagnosis'] = str(d.target_names[t])
+    rows.append(row)
+print(json.dumps({'features': names, 'rows': rows}))
+`;
+
+let frame: Promise<BreastCancerFrame> | undefined;
+
+/** The rows of `sklearn.datasets.load_breast_cancer()` (with the Python from `dataPython()`), cached. */
+export function breastCancerFrame(): Promise<BreastCancerFrame> {
+  frame ??= (async () => {
+    const python = dataPython();
+    try {
+      const { stdout } = await run(python, ['-c', SCRIPT], { maxBuffer: 64 * 1024 * 1024 });
+      const parsed = JSON.parse(stdout) as { features: string[]; rows: Record<string, number | string>[] };
+      return { features: parsed.features, label: BREAST_CANCER_LABEL, rows: parsed.rows };
+    } catch (err) {
+      const e = err as Error & { stderr?: string; code?: string | number };
+      const tail = (e.stderr ?? '').trim().split('\n').slice(-3).join('\n');
+      const hint =
+        e.code === 'ENOENT'
+          ? `${python} was not found: set TVX_PYTHON to a Python 3 with scikit-learn.`
+          : 'It needs scikit-learn: on Debian, apt install python3-sklearn.';
+      throw new Error(`load_breast_cancer() failed with ${python}: ${tail || e.message}\n${hint}`);
+    }
+  })();
+  frame.catch(() => {
+    frame = undefined;
+  });
+  return frame;
+}
+
+/** The BigQuery schema of the table: 30 FLOAT64 features and the STRING label. */
+export function breastCancerSchema(features: string[]): { name: string; type: string; mode: string }[] {
+  return [
+    ...features.map((name) => ({ name, type: 'FLOAT64', mode: 'NULLABLE' })),
+    { name: BREAST_CANCER_LABEL, type: 'STRING', mode: 'NULLABLE' },
+  ];
+}
+
+/** Options of {@link loadBreastCancerTable}. */
+export interface LoadBreastCancerOptions extends BigQueryTarget {
+  /** Dataset id, created (in `BIGQUERY_LOCATION`, default US) when missing. */
+  dataset: string;
+  /** Table id (default `breast_cancer`); replaced when it exists. */
+  table?: string;
+  /** Project of the dataset (default the client's). */
+  project?: string;
+}
+
+/**
+ * Loads the breast-cancer rows into `project.dataset.table` with a load job from a local NDJSON file (the
+ * client's multipart upload), creating the dataset and the table as needed and replacing earlier rows.
+ *
+ * @example
+ * const { table, rows } = await loadBreastCancerTable({ dataset: 'samples' });
+ * // rows === 569; train with bqmlBaseline({ table, label: 'diagnosis', modelType: 'LOGISTIC_REG' })
+ */
+export async function loadBreastCancerTable(
+  options: LoadBreastCancerOptions,
+): Promise<{ table: TableRef; rows: number }> {
+  const target = await resolveTarget(options);
+  const ref = parseTableRef({
+    projectId: options.project ?? target.project,
+    datasetId: validateDatasetId(options.dataset, 'dataset'),
+    tableId: validateTableId(options.table ?? 'breast_cancer', 'table'),
+  });
+  const data = await breastCancerFrame();
+  const schema = breastCancerSchema(data.features);
+  const dataset = target.bigquery.dataset(ref.datasetId, { projectId: ref.projectId });
+  const name = `${ref.projectId}.${ref.datasetId}.${ref.tableId}`;
+  const dir = await mkdtemp(join(tmpdir(), 'tvx-breast-cancer-'));
+  try {
+    const [exists] = await dataset.exists();
+    if (!exists) {
+      await dataset
+        .create({ location: target.location ?? bigQueryLocation() })
+        .catch((err: { code?: number }) => {
+          if (err.code !== 409) throw err; // created meanwhile
+        });
+    }
+    const table = dataset.table(ref.tableId);
+    const [tableExists] = await table.exists();
+    if (!tableExists) await dataset.createTable(ref.tableId, { schema: { fields: schema } });
+    const file = join(dir, 'breast_cancer.json');
+    await writeFile(file, `${data.rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const [job] = await table.load(file, {
+      sourceFormat: 'NEWLINE_DELIMITED_JSON',
+      schema: { fields: schema },
+      writeDisposition: 'WRITE_TRUNCATE',
+    });
+    if (job.status?.errorResult) throw job.status.errorResult;
+    const [meta] = await table.getMetadata();
+    const rows = Number(meta.numRows ?? job.statistics?.load?.outputRows ?? Number.NaN);
+    return { table: ref, rows };
+  } catch (err) {
+    throw toBigQueryError(err, `loading the breast-cancer table ${name}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
