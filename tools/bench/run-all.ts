@@ -9,6 +9,7 @@ const benches = [
   'ddp-bench.ts',
   'search-bench.ts',
   'automl-bench.ts',
+  'bqml-bench.ts',
 ];
 for (const b of benches) {
   console.log(`\n## ${b}`);

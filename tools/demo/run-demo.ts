@@ -9,8 +9,9 @@
  *   7. serve both versions behind an endpoint: predictions, a traffic split, a promotion
  *   8. tune: a grid study with parallel trials (HTML report, PNG chart), median early stopping, a Vizier loop
  *   9. AutoML Vision on the digits (dataset import, budgeted training, evaluation) and XRAI explanations
- *  10. the same through the `tvx` CLI against a separately started emulator
- *  11. the ready-to-run notebooks, executed headless as a Terra user would run them
+ *  10. BigQuery and BigQuery ML: a load job, queries with parameters, two SQL baselines, ROC curves, explanations
+ *  11. the same through the `tvx` CLI against a separately started emulator
+ *  12. the ready-to-run notebooks, executed headless as a Terra user would run them
  * Run it with `npm run demo` (after tools/setup/install.sh).
  */
 import { spawnSync } from 'node:child_process';
@@ -24,6 +25,7 @@ import {
   CustomTrainingJob,
   closeClients,
   downloadBytes,
+  EMULATOR_DEFAULT_PROJECT,
   init,
   JobFailedError,
   listObjects,
@@ -35,6 +37,7 @@ import {
 } from '@terra-vertex/core';
 import { startEmulator } from '@terra-vertex/emulator';
 import { automlDemo } from './automl-demo.ts';
+import { bqmlDemo } from './bqml-demo.ts';
 import { servingDemo } from './serving-demo.ts';
 import { tuningDemo } from './tuning-demo.ts';
 
@@ -51,7 +54,9 @@ const show = (e: ProgressEvent) => {
   if (e.type === 'log') console.log(`  [${e.task}] ${e.line}`);
 };
 
-step('Starting the embedded emulator (Vertex AI gRPC + Cloud Storage + Cloud Logging on loopback)');
+step(
+  'Starting the embedded emulator (Vertex AI gRPC + Cloud Storage + BigQuery + Cloud Logging on loopback)',
+);
 const emu = await startEmulator();
 console.log(`  Vertex AI: ${emu.vertexAddress}   HTTP: ${emu.httpAddress}   data: ${emu.dataDir}`);
 init({ emulator: { vertex: emu.vertexAddress, http: emu.httpAddress } });
@@ -153,6 +158,7 @@ try {
   await servingDemo(model!, v2!);
   await tuningDemo(pool, OUT_DIR);
   await automlDemo(OUT_DIR);
+  await bqmlDemo(OUT_DIR);
 } finally {
   await closeClients();
   await emu.stop();
@@ -251,6 +257,24 @@ try {
       '--display-name',
       'cli-tree',
       '--no-logs',
+    ],
+    emuEnv,
+  );
+  cli(['bq', 'load-sample', 'breast-cancer', '--dataset', 'cli_samples'], emuEnv);
+  const table = `${EMULATOR_DEFAULT_PROJECT}.cli_samples.breast_cancer`;
+  cli(['bq', 'query', `SELECT diagnosis, COUNT(*) AS n FROM \`${table}\` GROUP BY diagnosis`], emuEnv);
+  cli(
+    [
+      'bqml',
+      'baseline',
+      '--table',
+      table,
+      '--label',
+      'diagnosis',
+      '--model-type',
+      'LOGISTIC_REG',
+      '--option',
+      'l2_reg=0.1',
     ],
     emuEnv,
   );

@@ -497,6 +497,7 @@ describe('tvx', () => {
       ['03-hyperparameter-tuning.ipynb', 'uploaded'],
       ['04-deploy-and-predict.ipynb', 'uploaded'],
       ['05-automl-vision-xai.ipynb', 'uploaded'],
+      ['06-bigquery-ml-baseline.ipynb', 'uploaded'],
     ]);
     expect(first[0]!.uri).toBe('gs://fc-cli-test/notebooks/01-custom-training.ipynb');
     const again = json<{ status: string }[]>([

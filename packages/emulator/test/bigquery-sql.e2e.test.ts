@@ -64,6 +64,13 @@ describe('local BigQuery: SQL through the official client', () => {
     expect(Number(meta.statistics.totalBytesProcessed)).toBeGreaterThan(0);
   });
 
+  it('names anonymous columns f0_, f1_ … and has BigQuery functions DuckDB lacks', async () => {
+    const [rows] = await bq.query(
+      "SELECT 1 + 1, IEEE_DIVIDE(-1, 0), FARM_FINGERPRINT('a') = FARM_FINGERPRINT('a') AS same",
+    );
+    expect(rows).toEqual([{ f0_: 2, f1_: -Infinity, same: true }]);
+  });
+
   it('pages through results', async () => {
     const [job] = await bq.createQueryJob({ query: 'SELECT id FROM sales.orders ORDER BY id' });
     const [page, next] = await job.getQueryResults({ maxResults: 40, autoPaginate: false });
@@ -95,9 +102,18 @@ describe('local BigQuery: SQL through the official client', () => {
 
   it('fails clearly on unsupported statements and unknown tables', async () => {
     await expect(bq.query('SELECT 1; SELECT 2')).rejects.toThrow(/multi-statement scripts are not supported/);
-    await expect(bq.query('SELECT * FROM sales.missing')).rejects.toThrow(/missing/);
+    await expect(bq.query('SELECT * FROM sales.missing')).rejects.toMatchObject({
+      code: 404,
+      message: expect.stringMatching(/Not found: Table missing/),
+    });
     await expect(bq.query({ query: 'SELECT 1', useLegacySql: true })).rejects.toThrow(
       /Legacy SQL is not supported/,
+    );
+    await expect(bq.query('SELECT ST_GEOGPOINT(1, 2)')).rejects.toThrow(
+      /Function not found: ST_GEOGPOINT.*not supported locally/,
+    );
+    await expect(bq.query('SELECT nope FROM sales.orders')).rejects.toThrow(
+      /engine \(DuckDB\) refused the query: Binder Error/,
     );
   });
 

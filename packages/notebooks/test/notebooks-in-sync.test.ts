@@ -25,6 +25,7 @@ describe('the committed notebooks', () => {
       '03-hyperparameter-tuning.ipynb',
       '04-deploy-and-predict.ipynb',
       '05-automl-vision-xai.ipynb',
+      '06-bigquery-ml-baseline.ipynb',
     ]);
     for (const file of files) {
       const nb = JSON.parse(readFileSync(file, 'utf8'));

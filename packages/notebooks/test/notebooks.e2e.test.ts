@@ -58,6 +58,8 @@ describe('the notebooks, executed headless', () => {
     '02-distributed-training',
     '03-hyperparameter-tuning',
     '04-deploy-and-predict',
+    '05-automl-vision-xai',
+    '06-bigquery-ml-baseline',
     '03-my-experiment',
   ])('%s runs to the end', (name) => {
     const run = runs.get(name)!;
@@ -120,5 +122,20 @@ describe('the notebooks, executed headless', () => {
     expect(shown(c, 'split')).toMatch(/version 1[\s\S]*version 2|version 2[\s\S]*version 1/);
     expect(shown(c, 'promote')).toMatch(/answered by version 2/);
     expect(shown(c, 'teardown')).toMatch(/deleted projects\/.*\/endpoints\/\d+/);
+  });
+
+  it('06: loads the table into BigQuery, trains two BQML baselines, evaluates, explains, predicts, cleans up', () => {
+    const c = cells('06-bigquery-ml-baseline');
+    expect(shown(c, 'data')).toMatch(/569 rows in [\s\S]*benign[\s\S]*357[\s\S]*malignant[\s\S]*212/);
+    const evaluation = shown(c, 'baseline');
+    expect(evaluation).toMatch(/boosted trees<\/b> DONE: \d+ iteration/);
+    for (const column of ['precision', 'recall', 'accuracy', 'f1_score', 'log_loss', 'roc_auc'])
+      expect(evaluation).toContain(column);
+    expect(mimeTypes(c, 'curves')).toEqual(['image/svg+xml', 'text/html', 'image/svg+xml']);
+    expect(shown(c, 'curves')).toMatch(/expected[\s\S]*benign[\s\S]*malignant/);
+    expect(mimeTypes(c, 'explain').filter((m) => m === 'image/svg+xml')).toHaveLength(3);
+    expect(shown(c, 'explain')).toMatch(/approximation error 0/);
+    expect(shown(c, 'predict')).toContain('predicted');
+    expect(shown(c, 'cleanup')).toMatch(/deleted dataset tvx_\w+ with its table and models/);
   });
 });

@@ -28,6 +28,8 @@ import { CustomJob, CustomPythonPackageTrainingJob, htmlTable, lineChartSvg, sho
 import { startEmulator, type RunningEmulator } from '@terra-vertex/emulator';
 import { renderTrainer, renderNotebook } from '@terra-vertex/templates';
 import { estimateTrainingCost, terraEnvironment } from '@terra-vertex/notebooks';
+import { bqmlBaseline, quoteTable } from '@terra-vertex/automl-bqml';
+import { fromBqmlGlobalExplain } from '@terra-vertex/xai';
 
 const event: ProgressEvent = { type: 'notice', resourceName: 'r', message: 'm' };
 const emulator: RunningEmulator | undefined = undefined;
@@ -43,6 +45,7 @@ console.log(JSON.stringify({
   terra: terraEnvironment({}).inTerra,
   event: event.type,
   emulator: emulator === undefined,
+  bqml: [typeof bqmlBaseline, quoteTable({ projectId: 'demo-proj', datasetId: 'd', tableId: 't' }), fromBqmlGlobalExplain([]).length],
 }));
 `;
 
@@ -73,7 +76,7 @@ describe("tslab's TypeScript 5.0.4 and CommonJS", () => {
       .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
     expect(ours, ours.join('\n')).toEqual([]);
     const declared = program.getSourceFiles().map((f) => f.fileName);
-    for (const pkg of ['core', 'emulator', 'templates', 'notebooks']) {
+    for (const pkg of ['core', 'emulator', 'templates', 'notebooks', 'automl-bqml', 'xai']) {
       expect(declared.some((f) => f.includes(`/packages/${pkg}/dist/index.d.ts`))).toBe(true);
     }
     const out = execFileSync(process.execPath, [join(work, 'cell.js')], { encoding: 'utf8' });
@@ -88,6 +91,7 @@ describe("tslab's TypeScript 5.0.4 and CommonJS", () => {
       terra: false,
       event: 'notice',
       emulator: true,
+      bqml: ['function', '`demo-proj.d.t`', 0],
     });
   });
 });

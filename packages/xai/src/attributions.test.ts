@@ -1,3 +1,4 @@
+import { svgToPng } from '@terra-vertex/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Explanation, explain, toAttributionResults } from './attributions.ts';
 import { showAttributions } from './show.ts';
@@ -126,6 +127,8 @@ describe('attribution results', () => {
     expect(svg).toContain('fill="#d62728"');
     expect(svg).toMatch(/Attributions: output 0.9 vs baseline 0.1/);
     expect(tabularAttributionsSvg({ 'a<b': 1 }, { title: 'T&T' })).toContain('a&lt;b');
+    // Well-formed SVG: resvg parses it strictly (a repeated attribute once made browsers show nothing).
+    expect(svgToPng(tabularAttributionsSvg({ a: 1, b: -2 }, { title: 'T' })).length).toBeGreaterThan(100);
   });
 
   it('showAttributions shows a caption and the PNG or SVG in tslab, nothing elsewhere', () => {

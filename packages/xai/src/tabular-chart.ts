@@ -17,8 +17,8 @@ export interface TabularChartOptions {
 
 const ROW = 22;
 
-function label(x: number, y: number, content: string, attrs = ''): string {
-  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" font-family="sans-serif" font-size="11" fill="#333"${attrs}>${escapeHtml(content)}</text>`;
+function label(x: number, y: number, content: string, attrs = '', size = 11, fill = '#333'): string {
+  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" font-family="sans-serif" font-size="${size}" fill="${fill}"${attrs}>${escapeHtml(content)}</text>`;
 }
 
 /**
@@ -58,17 +58,19 @@ export function tabularAttributionsSvg(
   const lo = Math.min(0, ticks[0] ?? 0, ...values);
   const hi = Math.max(0, ticks.at(-1) ?? 0, ...values);
   const span = hi - lo || 1;
-  const x = (v: number) => left + ((v - lo) / span) * (width - left - right);
+  // Room for the value printed left of a negative bar, so that it does not run into the feature names.
+  const pad = values.some((v) => v < 0) ? 44 : 0;
+  const x = (v: number) => left + pad + ((v - lo) / span) * (width - left - pad - right);
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    label(8, 18, title, ' font-weight="bold" font-size="13"'),
+    label(8, 18, title, ' font-weight="bold"', 13),
   ];
   for (const t of ticks) {
     parts.push(
       `<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${top - 4}" y2="${height - 26}" stroke="#eee"/>`,
     );
-    parts.push(label(x(t), height - 12, tickLabel(t), ' text-anchor="middle" fill="#666"'));
+    parts.push(label(x(t), height - 12, tickLabel(t), ' text-anchor="middle"', 11, '#666'));
   }
   rows.forEach(([name, v], i) => {
     const y = top + i * ROW;

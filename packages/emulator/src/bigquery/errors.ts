@@ -67,9 +67,28 @@ export function invalidQuery(message: string): BigQueryError {
   return new BigQueryError(400, 'invalidQuery', message);
 }
 
-/** Wraps anything thrown into a BigQueryError (DuckDB errors become `invalidQuery` with DuckDB's text). */
+/**
+ * Wraps anything thrown into a BigQueryError. DuckDB's errors keep their text, said to come from the local
+ * BigQuery's engine; a missing table becomes `notFound` and a missing function says BigQuery may have it.
+ */
 export function asBigQueryError(err: unknown): BigQueryError {
   if (err instanceof BigQueryError) return err;
   const message = err instanceof Error ? err.message : String(err);
+  const table = /^Catalog Error: Table with name (\S+) does not exist!/.exec(message);
+  if (table)
+    return new BigQueryError(
+      404,
+      'notFound',
+      `Not found: Table ${table[1]} (no such table in the local BigQuery)`,
+    );
+  const fn = /^Catalog Error: (?:Scalar|Aggregate|Table) Function with name (\S+) does not exist!/.exec(
+    message,
+  );
+  if (fn)
+    return invalidQuery(
+      `Function not found: ${fn[1]?.toUpperCase()}. The local BigQuery runs SQL on DuckDB, which has no such function; BigQuery may have it, but it is not supported locally.`,
+    );
+  if (/^(Binder|Parser|Conversion|Catalog|Invalid Input|Out of Range|Not implemented) Error:/.test(message))
+    return invalidQuery(`The local BigQuery's engine (DuckDB) refused the query: ${message}`);
   return new BigQueryError(400, 'invalidQuery', message);
 }

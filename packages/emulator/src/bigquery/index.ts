@@ -12,6 +12,7 @@ import { registerBigQueryRoutes } from './routes.ts';
 import { quoteIdent, Warehouse } from './warehouse.ts';
 
 export { BigQueryError } from './errors.ts';
+export { initTranslator } from './sql/polyglot.ts';
 export { translate } from './sql/translate.ts';
 export { Warehouse } from './warehouse.ts';
 

@@ -28,6 +28,15 @@ export function quoteString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
+/**
+ * BigQuery functions DuckDB lacks, as macros. FARM_FINGERPRINT is deterministic and signed like BigQuery's,
+ * but its values are DuckDB's hash, not Farmhash: splits that use it differ from BigQuery's rows.
+ */
+const BIGQUERY_FUNCTIONS = [
+  'CREATE OR REPLACE MACRO farm_fingerprint(x) AS CAST(CAST(hash(x) AS HUGEINT) - 9223372036854775808 AS BIGINT)',
+  "CREATE OR REPLACE MACRO ieee_divide(x, y) AS CASE WHEN y <> 0 THEN x / y WHEN x > 0 THEN 'Infinity'::DOUBLE WHEN x < 0 THEN '-Infinity'::DOUBLE ELSE 'NaN'::DOUBLE END",
+];
+
 /** The local BigQuery's DuckDB database. */
 export class Warehouse {
   readonly instance: DuckDBInstance;
@@ -42,6 +51,12 @@ export class Warehouse {
     mkdirSync(dir, { recursive: true });
     // Two cores here: DuckDB's default of one thread per core is right; keep memory bounded for CI.
     const instance = await DuckDBInstance.create(join(dir, 'warehouse.duckdb'), { memory_limit: '4GB' });
+    const conn = await instance.connect();
+    try {
+      for (const macro of BIGQUERY_FUNCTIONS) await conn.run(macro);
+    } finally {
+      conn.closeSync();
+    }
     return new Warehouse(instance);
   }
 

@@ -25,6 +25,7 @@ describe('notebook templates', () => {
       '03-hyperparameter-tuning',
       '04-deploy-and-predict',
       '05-automl-vision-xai',
+      '06-bigquery-ml-baseline',
     ]);
   });
 
@@ -34,6 +35,7 @@ describe('notebook templates', () => {
     '03-hyperparameter-tuning',
     '04-deploy-and-predict',
     '05-automl-vision-xai',
+    '06-bigquery-ml-baseline',
   ])('%s renders deterministically to a tslab notebook with setup, cost and cleanup cells', (name) => {
     const text = renderNotebook(name);
     expect(renderNotebook(name)).toBe(text);
@@ -87,7 +89,7 @@ describe('notebook templates', () => {
   it('names the templates when asked for an unknown one', () => {
     expect(() => renderNotebook('06-nope')).toThrow(NotebookTemplateError);
     expect(() => renderNotebook('06-nope')).toThrow(
-      /Use one of: 01-custom-training, 02-distributed-training, 03-hyperparameter-tuning, 04-deploy-and-predict, 05-automl-vision-xai/,
+      /Use one of: 01-custom-training, 02-distributed-training, 03-hyperparameter-tuning, 04-deploy-and-predict, 05-automl-vision-xai, 06-bigquery-ml-baseline/,
     );
   });
 

@@ -9,6 +9,7 @@ import { runLoadJob } from '../catalog/load-job.ts';
 import type { BigQueryDeps, JobSubmitter, JsonObject } from '../deps.ts';
 import { asBigQueryError, BigQueryError, invalid, invalidQuery } from '../errors.ts';
 import { bindParameters, type QueryParameter } from '../sql/params.ts';
+import { initTranslator } from '../sql/polyglot.ts';
 import { translate } from '../sql/translate.ts';
 import type { TableRef } from '../types.ts';
 import type { JobStore, StoredJob } from './job-store.ts';
@@ -83,6 +84,7 @@ export class JobService implements JobSubmitter {
     const query = (job.resource.configuration as JsonObject).query as JsonObject | undefined;
     try {
       if (!query) throw invalid('dryRun is supported for query jobs only.');
+      await initTranslator();
       const st = translate(
         String(query.query ?? ''),
         namesOf(projectId, query),
@@ -150,6 +152,7 @@ export class JobService implements JobSubmitter {
     if (typeof query.query !== 'string' || !query.query.trim())
       throw invalid('configuration.query.query is missing: give the SQL to run.');
     const params = bindParameters(query.queryParameters as QueryParameter[], query.parameterMode as string);
+    await initTranslator();
     const st = translate(query.query, namesOf(projectId, query), params.plain);
     const tables = st.kind === 'sql' ? st.tables : st.kind === 'createModel' ? st.query.tables : [];
     const bytes = await estimateBytes(conn, tables);

@@ -3,10 +3,11 @@
  * which the SQL translator does not parse: the head is cut here, OPTIONS are read as `name = literal` pairs and
  * the AS query goes through the ordinary translation.
  */
-import { Dialect, parse } from '@polyglot-sql/sdk';
+
 import { invalidQuery } from '../errors.ts';
 import type { CreateModelRequest, ModelRef, OptionValue } from '../types.ts';
 import { literalValue, nodeKind } from './literals.ts';
+import { BIGQUERY, parse } from './polyglot.ts';
 import { modelRefOf, type NameContext } from './rewrite.ts';
 import { matchParen } from './scan.ts';
 
@@ -30,7 +31,7 @@ export function isModelStatement(sql: string): 'create' | 'drop' | undefined {
 }
 
 function refOf(name: string, names: NameContext): ModelRef {
-  const r = parse(`SELECT 1 FROM ${name}`, Dialect.BigQuery);
+  const r = parse(`SELECT 1 FROM ${name}`, BIGQUERY);
   if (!r.success) throw invalidQuery(`Model name ${name} is not valid: ${r.error}`);
   const from = (r.ast[0] as { select: { from: { expressions: unknown[] } } }).select.from.expressions[0];
   return modelRefOf(from, names);
@@ -80,7 +81,7 @@ export function parseCreateModel(
 /** `a = 'x', b = [1, 2]` → `{a: 'x', b: [1, 2]}`, keys lower-cased. */
 export function parseOptions(text: string, params: Record<string, OptionValue>): Record<string, OptionValue> {
   if (text.trim() === '') return {};
-  const r = parse(`SELECT ${text}`, Dialect.BigQuery);
+  const r = parse(`SELECT ${text}`, BIGQUERY);
   if (!r.success) throw invalidQuery(`OPTIONS(${text.trim()}) could not be read: ${r.error}`);
   const out: Record<string, OptionValue> = {};
   for (const expr of (r.ast[0] as { select: { expressions: unknown[] } }).select.expressions) {

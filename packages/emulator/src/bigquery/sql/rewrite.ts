@@ -3,10 +3,11 @@
  * `"p.d"."t"`, `@name` becomes a bound parameter, `ML.<fn>(MODEL …)` calls in FROM become references to
  * temporary views that the job fills first, and the few functions the translator maps wrongly are fixed.
  */
-import { Dialect, generate, transpile } from '@polyglot-sql/sdk';
+
 import { invalidQuery } from '../errors.ts';
 import type { MlFunctionCall, MlFunctionName, ModelRef, OptionValue, TableRef } from '../types.ts';
 import { type AstNode, literalValue, nodeKind, structSettings } from './literals.ts';
+import { BIGQUERY, DUCKDB, generate, transpile } from './polyglot.ts';
 
 /** Where unqualified names resolve. */
 export interface NameContext {
@@ -48,10 +49,10 @@ const ML_FUNCTIONS: MlFunctionName[] = [
  * `__tvx_param_<name>` columns because `@name` does not survive the DuckDB side.
  */
 export function toDuckSql(node: unknown): string {
-  const bq = generate([node], Dialect.BigQuery);
+  const bq = generate([node], BIGQUERY);
   if (!bq.success || !bq.sql?.[0])
     throw invalidQuery(`The local BigQuery could not translate this query: ${bq.error}`);
-  const out = transpile(bq.sql[0], Dialect.BigQuery, Dialect.DuckDB);
+  const out = transpile(bq.sql[0], BIGQUERY, DUCKDB);
   if (!out.success || !out.sql?.[0])
     throw invalidQuery(`The local BigQuery could not translate this query: ${out.error}`);
   return outsideQuotes(out.sql[0], (part) =>

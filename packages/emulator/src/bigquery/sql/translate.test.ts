@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BigQueryError } from '../errors.ts';
+import { initTranslator } from './polyglot.ts';
 import { translate } from './translate.ts';
+
+beforeAll(() => initTranslator());
 
 const names = { projectId: 'p' };
 const sqlOf = (q: string, params: Record<string, number | string> = {}) => {
@@ -28,13 +31,13 @@ describe('translate (BigQuery → DuckDB)', () => {
   it('translates the forms users write', () => {
     expect(sqlOf('SELECT * EXCEPT (a) FROM d.t').duckSql).toBe('SELECT * EXCLUDE (a) FROM "p.d"."t"');
     expect(sqlOf('SELECT SAFE_CAST(s AS INT64) FROM d.t').duckSql).toBe(
-      'SELECT TRY_CAST(s AS BIGINT) FROM "p.d"."t"',
+      'SELECT TRY_CAST(s AS BIGINT) AS f0_ FROM "p.d"."t"',
     );
     expect(sqlOf("SELECT REGEXP_CONTAINS(s, r'a.b') FROM d.t").duckSql).toBe(
-      `SELECT REGEXP_MATCHES(s, 'a.b') FROM "p.d"."t"`,
+      `SELECT REGEXP_MATCHES(s, 'a.b') AS f0_ FROM "p.d"."t"`,
     );
     expect(sqlOf('SELECT COUNTIF(x > 1), CAST(x AS NUMERIC) FROM d.t').duckSql).toBe(
-      'SELECT COUNT_IF(x > 1), CAST(x AS DECIMAL(38, 9)) FROM "p.d"."t"',
+      'SELECT COUNT_IF(x > 1) AS f0_, CAST(x AS DECIMAL(38, 9)) AS f1_ FROM "p.d"."t"',
     );
   });
 
@@ -131,5 +134,14 @@ describe('translate (BigQuery → DuckDB)', () => {
     expect(msg('SELECT * FROM ML.FORECAST(MODEL d.m)')).toMatch(/ML.FORECAST is not supported/);
     expect(msg('SELECT * FROM d.INFORMATION_SCHEMA.TABLES')).toMatch(/INFORMATION_SCHEMA/);
     expect(msg('SELEC 1')).toMatch(/Syntax error|not support/);
+  });
+});
+
+describe('output column names', () => {
+  it('names anonymous expressions f0_, f1_ … as BigQuery does', () => {
+    expect(sqlOf('SELECT a, a + 1, COUNT(*), @x FROM d.t GROUP BY a', { x: 1 }).duckSql).toBe(
+      'SELECT a, a + 1 AS f0_, COUNT(*) AS f1_, $x AS f2_ FROM "p.d"."t" GROUP BY a',
+    );
+    expect(sqlOf('SELECT 1 UNION ALL SELECT 2').duckSql).toBe('SELECT 1 AS f0_ UNION ALL SELECT 2');
   });
 });

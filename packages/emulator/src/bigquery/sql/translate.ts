@@ -2,10 +2,11 @@
  * BigQuery Standard SQL → what the local BigQuery runs: DuckDB SQL (through polyglot's BigQuery → DuckDB
  * translation and the rewrites in rewrite.ts) or a BigQuery ML request. One statement per query.
  */
-import { Dialect, parse } from '@polyglot-sql/sdk';
+
 import { invalidQuery } from '../errors.ts';
 import type { ModelRef, OptionValue, TableRef } from '../types.ts';
 import { isModelStatement, parseCreateModel, parseDropModel } from './model-statements.ts';
+import { BIGQUERY, parse } from './polyglot.ts';
 import {
   cteNamesOf,
   type NameContext,
@@ -90,7 +91,7 @@ export function translate(sql: string, names: NameContext, params: Record<string
 }
 
 function translateSql(text: string, names: NameContext, params: Record<string, OptionValue>): SqlStatement {
-  const parsed = parse(text, Dialect.BigQuery);
+  const parsed = parse(text, BIGQUERY);
   if (!parsed.success || !parsed.ast?.[0])
     throw invalidQuery(`Syntax error: ${parsed.error ?? 'the query could not be parsed'}`);
   const root = parsed.ast[0] as Record<string, Record<string, unknown>>;
@@ -106,6 +107,7 @@ function translateSql(text: string, names: NameContext, params: Record<string, O
     throw invalidQuery(
       `The local BigQuery does not support this statement (${text.split(/\s+/).slice(0, 3).join(' ')} …): it runs queries, DML, CREATE/DROP TABLE, VIEW, SCHEMA and MODEL.`,
     );
+  if (statementType === 'SELECT') nameAnonymousColumns(root);
   const state: RewriteState = {
     names,
     params,
@@ -135,4 +137,37 @@ function qualifySchemaName(body: Record<string, unknown>, names: NameContext): v
     throw invalidQuery('Schema name must be dataset or project.dataset.');
   const [projectId, datasetId] = parts.length === 2 ? parts : [names.projectId, parts[0]];
   body.name = [{ name: `${projectId}.${datasetId}`, quoted: true, trailing_comments: [] }];
+}
+
+/**
+ * BigQuery names the output columns that are neither a column nor aliased `f0_`, `f1_`, … (DuckDB would use
+ * the expression's text). The first SELECT of a set operation names the columns.
+ */
+function nameAnonymousColumns(root: Record<string, unknown>): void {
+  let node = root;
+  while (!node.select) {
+    const kind = Object.keys(node)[0] as string;
+    const left = (node[kind] as { left?: Record<string, unknown> } | undefined)?.left;
+    if (!left) return;
+    node = left;
+  }
+  const select = node.select as { expressions?: Record<string, unknown>[] };
+  let n = 0;
+  select.expressions = (select.expressions ?? []).map((expr) => {
+    const kind = Object.keys(expr)[0];
+    const column =
+      kind === 'column' && !(expr.column as { name: { name: string } }).name.name.startsWith('@');
+    if (column || kind === 'star' || kind === 'alias') return expr;
+    const alias = { name: `f${n++}_`, quoted: false, trailing_comments: [] };
+    return {
+      alias: {
+        this: expr,
+        alias,
+        column_aliases: [],
+        alias_explicit_as: true,
+        pre_alias_comments: [],
+        trailing_comments: [],
+      },
+    };
+  });
 }
