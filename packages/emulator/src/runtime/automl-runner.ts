@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { LogStore } from '../logging/log-store.ts';
-import { SEARCH_PYTHON_DIR } from '../tuning/search.ts';
 import { isAutomlImageModel } from '../vertex/automl-schemas.ts';
 import type { Json } from '../vertex/protos.ts';
 import { inheritedEnv } from './launch-plan.ts';
+import { emulatorPythonPath } from './python-worker.ts';
 import { killGroup, Replica } from './replica.ts';
 
 /** What the trainer reads (see `python -m tvx_automl --help`). */
@@ -97,9 +97,7 @@ export class AutomlRunner {
       join(dir, 'spec.json'),
       JSON.stringify({ ...spec, threads, modelDir, outputDir: join(dir, 'output') }),
     );
-    const path = process.env.PYTHONPATH
-      ? `${SEARCH_PYTHON_DIR}:${process.env.PYTHONPATH}`
-      : SEARCH_PYTHON_DIR;
+    const path = emulatorPythonPath();
     const log = (severity: string, line: string) =>
       this.ctx.logs.append(project!, id!, 'automl-trainer', severity, line);
     const replica = new Replica(

@@ -4,11 +4,12 @@
  * prediction images run the emulator's own model server (`python -m tvx_serving`); any other image needs a
  * local command from the image map.
  */
-import { SEARCH_PYTHON_DIR } from '../tuning/search.ts';
+
 import type { Json } from '../vertex/protos.ts';
 import { automlServingModel } from './automl-runner.ts';
 import { type LocalImage, prebuiltImage } from './images.ts';
 import { inheritedEnv } from './launch-plan.ts';
+import { emulatorPythonPath } from './python-worker.ts';
 
 /** Where a deployed model runs and what it needs, independent of the port of one replica. */
 export interface ServingPlan {
@@ -80,9 +81,7 @@ export function servingPlan(
       return {
         error: `Model ${model.name as string} uses the prebuilt image ${image} but has no artifactUri.`,
       };
-    const path = process.env.PYTHONPATH
-      ? `${SEARCH_PYTHON_DIR}:${process.env.PYTHONPATH}`
-      : SEARCH_PYTHON_DIR;
+    const path = emulatorPythonPath();
     return {
       argv: [ctx.python, '-m', 'tvx_serving'],
       env: { ...env, PYTHONPATH: path, TVX_SERVING_FRAMEWORK: prebuilt.framework },

@@ -4,12 +4,11 @@
  * (packages/emulator/python), which does the numerical work with scikit-learn and SciPy. Each call of
  * {@link suggest} runs `python -m tvx_search` once; a {@link SearchWorker} keeps one process warm for loops.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { createInterface, type Interface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { EMULATOR_PYTHON_DIR, emulatorPythonPath, PythonWorker } from '../runtime/python-worker.ts';
 
 /** Folder that goes on PYTHONPATH so that `python -m tvx_search` resolves. */
-export const SEARCH_PYTHON_DIR = fileURLToPath(new URL('../../python', import.meta.url));
+export const SEARCH_PYTHON_DIR = EMULATOR_PYTHON_DIR;
 
 /** `StudySpec.Algorithm` as proto3 JSON enum names. */
 export type SearchAlgorithm = 'ALGORITHM_UNSPECIFIED' | 'GRID_SEARCH' | 'RANDOM_SEARCH';
@@ -82,31 +81,30 @@ export class SearchError extends Error {
   override name = 'SearchError';
 }
 
+/** One BLAS thread: the matrices are small, and parallel trials run beside the engine. */
+const SINGLE_THREADED_BLAS = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+
 function pythonEnv(): NodeJS.ProcessEnv {
-  const path = process.env.PYTHONPATH ? `${SEARCH_PYTHON_DIR}:${process.env.PYTHONPATH}` : SEARCH_PYTHON_DIR;
-  // One BLAS thread: the matrices are small, and parallel trials run beside the engine.
-  return {
-    ...process.env,
-    PYTHONPATH: path,
-    OPENBLAS_NUM_THREADS: '1',
-    OMP_NUM_THREADS: '1',
-    MKL_NUM_THREADS: '1',
-  };
+  return { ...process.env, ...SINGLE_THREADED_BLAS, PYTHONPATH: emulatorPythonPath() };
 }
 
 const defaultPython = () => process.env.TVX_PYTHON ?? '/usr/bin/python3';
 
+function fromAnswer(out: Record<string, unknown>): SuggestResponse {
+  if (typeof out.error === 'string') throw new SearchError(out.error);
+  return { suggestions: out.suggestions as ParameterValues[], exhausted: out.exhausted as boolean };
+}
+
 function parseResponse(text: string, stderr: string): SuggestResponse {
-  let out: SuggestResponse & { error?: string };
+  let out: Record<string, unknown>;
   try {
-    out = JSON.parse(text) as SuggestResponse & { error?: string };
+    out = JSON.parse(text) as Record<string, unknown>;
   } catch {
     throw new SearchError(
       `tvx_search gave no answer: ${(stderr || text).trim().split('\n').slice(-5).join('\n')}`,
     );
   }
-  if (out.error) throw new SearchError(out.error);
-  return { suggestions: out.suggestions, exhausted: out.exhausted };
+  return fromAnswer(out);
 }
 
 /**
@@ -146,57 +144,29 @@ export async function suggest(
  * importing SciPy and scikit-learn per suggestion). Call {@link SearchWorker.close} when done.
  */
 export class SearchWorker {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly lines: Interface;
-  private readonly waiting: { resolve: (r: SuggestResponse) => void; reject: (e: Error) => void }[] = [];
-  private stderr = '';
-  private failure: Error | undefined;
+  private readonly worker: PythonWorker;
 
   constructor(python: string = defaultPython()) {
-    this.child = spawn(python, ['-m', 'tvx_search', '--serve'], {
-      env: pythonEnv(),
-      stdio: ['pipe', 'pipe', 'pipe'],
+    this.worker = new PythonWorker({
+      python,
+      module: 'tvx_search',
+      env: SINGLE_THREADED_BLAS,
+      error: (message) => new SearchError(`tvx_search gave no answer: ${message}`),
     });
-    this.child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      this.stderr = (this.stderr + d).slice(-4000);
-    });
-    this.lines = createInterface({ input: this.child.stdout });
-    this.lines.on('line', (line) => {
-      const next = this.waiting.shift();
-      if (!next) return;
-      try {
-        next.resolve(parseResponse(line, this.stderr));
-      } catch (err) {
-        next.reject(err as Error);
-      }
-    });
-    const fail = (err: Error) => {
-      this.failure = err;
-      for (const w of this.waiting.splice(0)) w.reject(err);
-    };
-    this.child.on('error', (err) => fail(new SearchError(`cannot run ${python}: ${err.message}`)));
-    this.child.on('close', () => fail(new SearchError(`tvx_search worker exited: ${this.stderr.trim()}`)));
   }
 
   /** Same as {@link suggest}, answered by this process. */
-  suggest(request: SuggestRequest): Promise<SuggestResponse> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      this.child.stdin.write(`${JSON.stringify(request)}\n`);
-    });
+  async suggest(request: SuggestRequest): Promise<SuggestResponse> {
+    return fromAnswer(await this.worker.ask(request));
   }
 
   /** False once the process has exited or could not start. */
   get alive(): boolean {
-    return this.failure === undefined && this.child.exitCode === null;
+    return this.worker.alive;
   }
 
   /** Ends the process (after it has answered what it was asked). */
-  async close(): Promise<void> {
-    if (this.child.exitCode !== null || this.failure) return;
-    const closed = new Promise<void>((resolve) => this.child.once('close', () => resolve()));
-    this.child.stdin.end();
-    await closed;
+  close(): Promise<void> {
+    return this.worker.close();
   }
 }
