@@ -69,6 +69,17 @@ describe('local BigQuery: SQL through the official client', () => {
       "SELECT 1 + 1, IEEE_DIVIDE(-1, 0), FARM_FINGERPRINT('a') = FARM_FINGERPRINT('a') AS same",
     );
     expect(rows).toEqual([{ f0_: 2, f1_: -Infinity, same: true }]);
+    const [dates] = await bq.query(
+      "SELECT DATE_ADD(DATE '2024-01-31', INTERVAL 1 MONTH) AS a, EXTRACT(DAYOFWEEK FROM DATE '2024-01-07') AS sunday",
+    );
+    expect(dates).toEqual([{ a: bq.date('2024-02-29'), sunday: 1 }]);
+    const [items] = await bq.query(
+      'SELECT id, v, o FROM (SELECT 1 AS id, [7, 8] AS arr) AS t, UNNEST(t.arr) AS v WITH OFFSET AS o ORDER BY o',
+    );
+    expect(items).toEqual([
+      { id: 1, v: 7, o: 0 },
+      { id: 1, v: 8, o: 1 },
+    ]);
   });
 
   it('pages through results', async () => {

@@ -7,7 +7,7 @@
 import { invalidQuery } from '../errors.ts';
 import type { MlFunctionCall, MlFunctionName, ModelRef, OptionValue, TableRef } from '../types.ts';
 import { type AstNode, literalValue, nodeKind, structSettings } from './literals.ts';
-import { BIGQUERY, DUCKDB, generate, transpile } from './polyglot.ts';
+import { BIGQUERY, DUCKDB, generate, parse, transpile } from './polyglot.ts';
 
 /** Where unqualified names resolve. */
 export interface NameContext {
@@ -188,6 +188,26 @@ function fixNode(kind: string, body: Record<string, unknown>, state: RewriteStat
       },
     };
   }
+  if (kind === 'unnest' && body.offset_alias) return unnestWithOffset(body, state);
+  if (kind === 'extract' && body.field === 'DayOfWeek') {
+    // BigQuery counts Sunday as 1, DuckDB as 0.
+    walk(body, state);
+    const one = { literal: { literal_type: 'number', value: '1' } };
+    return {
+      paren: {
+        this: {
+          add: {
+            left: { extract: body },
+            right: one,
+            left_comments: [],
+            operator_comments: [],
+            trailing_comments: [],
+          },
+        },
+        trailing_comments: [],
+      },
+    };
+  }
   if (kind === 'placeholder') {
     state.paramUses++;
     return undefined;
@@ -197,6 +217,18 @@ function fixNode(kind: string, body: Record<string, unknown>, state: RewriteStat
     if (name.startsWith('ML.')) return { table: { ...tableNode(mlCall(name, body, state).alias) } };
     // polyglot maps REGEXP_CONTAINS to a full match; BigQuery's is a partial match.
     if (name === 'REGEXP_CONTAINS') body.name = 'REGEXP_MATCHES';
+    if (name === 'DATE_ADD' || name === 'DATE_SUB') {
+      // DuckDB's DATE ± INTERVAL is a TIMESTAMP; BigQuery's DATE_ADD/DATE_SUB give a DATE.
+      walk(body, state);
+      return {
+        cast: {
+          this: { function: body },
+          to: { data_type: 'custom', name: 'DATE' },
+          trailing_comments: [],
+          double_colon_syntax: false,
+        },
+      };
+    }
   }
   return undefined;
 }
@@ -250,6 +282,26 @@ function visit(child: unknown, state: RewriteState): AstNode | undefined {
   }
   walk(child, state);
   return undefined;
+}
+
+/**
+ * `UNNEST(a) AS v WITH OFFSET AS o` → `(SELECT UNNEST(a) AS v, GENERATE_SUBSCRIPTS(a, 1) - 1 AS o)`: the
+ * translator drops the offset's name, and DuckDB's ordinality counts from 1 where BigQuery's offset counts from 0.
+ * DuckDB joins the subquery laterally, so `a` may name a column of an earlier FROM item.
+ */
+function unnestWithOffset(body: Record<string, unknown>, state: RewriteState): AstNode {
+  walk(body.this, state);
+  const bq = generate([body.this], BIGQUERY);
+  if (!bq.success || !bq.sql?.[0])
+    throw invalidQuery(`UNNEST … WITH OFFSET could not be translated: ${bq.error}`);
+  const array = bq.sql[0];
+  const name = (n: unknown, fallback: string) =>
+    `\`${((n as { name?: string } | null)?.name ?? fallback).replaceAll('`', '')}\``;
+  const text = `SELECT * FROM (SELECT UNNEST(${array}) AS ${name(body.alias, 'f0_')}, GENERATE_SUBSCRIPTS(${array}, 1) - 1 AS ${name(body.offset_alias, 'offset')})`;
+  const parsed = parse(text, BIGQUERY);
+  if (!parsed.success) throw invalidQuery(`UNNEST … WITH OFFSET could not be translated: ${parsed.error}`);
+  return (parsed.ast[0] as { select: { from: { expressions: AstNode[] } } }).select.from
+    .expressions[0] as AstNode;
 }
 
 /** A table reference's body: `{name, schema, catalog, alias, hints, …}` wherever it sits. */

@@ -145,3 +145,19 @@ describe('output column names', () => {
     expect(sqlOf('SELECT 1 UNION ALL SELECT 2').duckSql).toBe('SELECT 1 AS f0_ UNION ALL SELECT 2');
   });
 });
+
+describe('UNNEST WITH OFFSET', () => {
+  it('keeps the offset name and counts it from 0', () => {
+    expect(sqlOf('SELECT v, o FROM d.t, UNNEST(t.arr) AS v WITH OFFSET AS o').duckSql).toBe(
+      'SELECT v, o FROM "p.d"."t" CROSS JOIN (SELECT UNNEST(t.arr) AS "v", GENERATE_SUBSCRIPTS(t.arr, 1) - 1 AS "o")',
+    );
+  });
+});
+
+describe('date functions', () => {
+  it('keeps DATE_ADD a DATE and counts DAYOFWEEK from Sunday = 1', () => {
+    expect(sqlOf('SELECT DATE_ADD(d, INTERVAL 1 MONTH) AS a, EXTRACT(DAYOFWEEK FROM d) AS b FROM d.t').duckSql).toBe(
+      `SELECT CAST(d + INTERVAL '1' MONTH AS DATE) AS a, (EXTRACT(DAYOFWEEK FROM d) + 1) AS b FROM "p.d"."t"`,
+    );
+  });
+});
