@@ -506,7 +506,7 @@ describe('tvx', () => {
       '--workspace-bucket',
       'gs://fc-cli-test',
     ]);
-    expect(again.map((n) => n.status)).toEqual(['exists', 'exists', 'exists', 'exists', 'exists']);
+    expect(again.map((n) => n.status)).toEqual(first.map(() => 'exists'));
     const bad = tvx(['notebooks', 'publish', '--workspace-bucket', 'gs://Not A Bucket']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('workspaceBucket');
