@@ -1,34 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { breastCancerFrame } from '@terra-vertex/automl-bqml';
 import { EMULATOR_DEFAULT_PROJECT } from '@terra-vertex/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CliHarness } from './cli-harness.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const tvxBin = join(root, 'packages/cli/bin/tvx.js');
-const work = mkdtempSync(join(tmpdir(), 'tvx-bq-cli-test-'));
-const baseEnv: NodeJS.ProcessEnv = { ...process.env, TVX_EMULATOR_STATE: join(work, 'emulator.json') };
-for (const name of ['VERTEX_AI_EMULATOR_HOST', 'STORAGE_EMULATOR_HOST', 'BIGQUERY_EMULATOR_HOST'])
-  delete baseEnv[name];
-let emuEnv: Record<string, string> = {};
-
-function tvx(args: string[]) {
-  const r = spawnSync(process.execPath, [tvxBin, ...args], {
-    env: { ...baseEnv, ...emuEnv },
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function json<T = Record<string, unknown>>(args: string[]): T {
-  const r = tvx(['--json', ...args]);
-  if (r.code !== 0) throw new Error(`tvx ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
-}
+const cli = new CliHarness('tvx-bq-cli-test-');
+const { work } = cli;
+const tvx = (args: string[]) => cli.tvx(args);
+const json = <T = Record<string, unknown>>(args: string[]) => cli.json<T>(args);
 
 const TABLE = `${EMULATOR_DEFAULT_PROJECT}.samples.breast_cancer`;
 const MODEL = `${EMULATOR_DEFAULT_PROJECT}.samples.bc_cli`;
@@ -36,23 +16,10 @@ const MODEL = `${EMULATOR_DEFAULT_PROJECT}.samples.bc_cli`;
 describe('tvx bq and tvx bqml', () => {
   let malignant = 0;
   beforeAll(async () => {
-    const started = json<{ env: Record<string, string> }>([
-      'emulator',
-      'start',
-      '--data-dir',
-      join(work, 'data'),
-      '--grpc-port',
-      '0',
-      '--http-port',
-      '0',
-    ]);
-    emuEnv = started.env;
+    cli.startEmulator();
     malignant = (await breastCancerFrame()).rows.filter((r) => r.diagnosis === 'malignant').length;
   });
-  afterAll(() => {
-    tvx(['emulator', 'stop']);
-    rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(() => cli.close());
 
   it('loads the breast-cancer sample and queries it with typed parameters', () => {
     expect(json(['bq', 'load-sample', 'breast-cancer', '--dataset', 'samples'])).toEqual({

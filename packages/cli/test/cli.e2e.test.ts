@@ -1,37 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Storage } from '@google-cloud/storage';
 import { uploadImageDataset, writeDigitsDataset } from '@terra-vertex/automl-bqml';
 import { ensureBucket } from '@terra-vertex/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CliHarness, root } from './cli-harness.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const tvxBin = join(root, 'packages/cli/bin/tvx.js');
+const cli = new CliHarness('tvx-cli-test-');
+const { work, baseEnv } = cli;
 const trainer = join(root, 'examples/sklearn-iris-trainer');
-const work = mkdtempSync(join(tmpdir(), 'tvx-cli-test-'));
-const dataDir = join(work, 'data');
-const baseEnv: NodeJS.ProcessEnv = { ...process.env, TVX_EMULATOR_STATE: join(work, 'emulator.json') };
-delete baseEnv.VERTEX_AI_EMULATOR_HOST;
-delete baseEnv.STORAGE_EMULATOR_HOST;
-let emuEnv: Record<string, string> = {};
-
-function tvx(args: string[], env: Record<string, string> = emuEnv) {
-  const r = spawnSync(process.execPath, [tvxBin, ...args], {
-    env: { ...baseEnv, ...env },
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function json<T = Record<string, unknown>>(args: string[]): T {
-  const r = tvx(['--json', ...args]);
-  if (r.code !== 0) throw new Error(`tvx ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
-}
+const tvx = (args: string[], env?: Record<string, string>) => cli.tvx(args, env);
+const json = <T = Record<string, unknown>>(args: string[]) => cli.json<T>(args);
 
 function processesOfJob(jobId: string): number[] {
   return readdirSync('/proc')
@@ -53,35 +33,20 @@ writeFileSync(
     'local/hello:1': { command: ['/usr/bin/python3', '-c', 'import sys; print("hello", *sys.argv[1:])'] },
   }),
 );
-const startArgs = [
-  'emulator',
-  'start',
-  '--data-dir',
-  dataDir,
-  '--grpc-port',
-  '0',
-  '--http-port',
-  '0',
-  '--image-map',
-  imageMap,
-];
+const startArgs = ['--image-map', imageMap];
 
 describe('tvx', () => {
   beforeAll(() => {
-    const started = json<{ env: Record<string, string> }>(startArgs);
-    emuEnv = started.env;
+    cli.startEmulator(startArgs);
   });
-  afterAll(() => {
-    tvx(['emulator', 'stop']);
-    rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(() => cli.close());
 
   it('reports the running emulator', () => {
     const status = json<{ running: boolean; vertex: string }>(['emulator', 'status']);
     expect(status.running).toBe(true);
-    expect(status.vertex).toBe(emuEnv.VERTEX_AI_EMULATOR_HOST);
+    expect(status.vertex).toBe(cli.env.VERTEX_AI_EMULATOR_HOST);
     expect(tvx(['emulator', 'env']).stdout).toContain(
-      `export VERTEX_AI_EMULATOR_HOST=${emuEnv.VERTEX_AI_EMULATOR_HOST}`,
+      `export VERTEX_AI_EMULATOR_HOST=${cli.env.VERTEX_AI_EMULATOR_HOST}`,
     );
   });
 
@@ -227,7 +192,7 @@ describe('tvx', () => {
   it('imports a digits dataset, trains AutoML on it, evaluates, deploys with XRAI and explains an image', async () => {
     const dir = join(work, 'digits');
     const local = await writeDigitsDataset({ dir, limit: 300, seed: 0 });
-    const emulator = { vertex: emuEnv.VERTEX_AI_EMULATOR_HOST!, http: emuEnv.STORAGE_EMULATOR_HOST! };
+    const emulator = { vertex: cli.env.VERTEX_AI_EMULATOR_HOST!, http: cli.env.STORAGE_EMULATOR_HOST! };
     const csv = await uploadImageDataset(dir, 'gs://cli-automl/digits', {
       emulator,
       project: 'demo-terra-vertex',
@@ -439,7 +404,7 @@ describe('tvx', () => {
 
     const state = JSON.parse(readFileSync(baseEnv.TVX_EMULATOR_STATE!, 'utf8')) as { pid: number };
     process.kill(state.pid, 'SIGKILL');
-    emuEnv = json<{ env: Record<string, string> }>(startArgs).env;
+    cli.startEmulator(startArgs);
 
     const after = json<{ state: string; error: { message: string } }>(['jobs', 'describe', id]);
     expect(after.state).toBe('JOB_STATE_FAILED');
@@ -482,7 +447,7 @@ describe('tvx', () => {
 
   it('publishes the notebooks to a workspace bucket (keeping edited copies) and installs the kernel', async () => {
     await ensureBucket(
-      new Storage({ apiEndpoint: emuEnv.STORAGE_EMULATOR_HOST, projectId: 'p' }),
+      new Storage({ apiEndpoint: cli.env.STORAGE_EMULATOR_HOST, projectId: 'p' }),
       'fc-cli-test',
     );
     const first = json<{ name: string; status: string; uri: string }[]>([
