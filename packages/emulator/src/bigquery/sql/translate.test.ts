@@ -156,7 +156,9 @@ describe('UNNEST WITH OFFSET', () => {
 
 describe('date functions', () => {
   it('keeps DATE_ADD a DATE and counts DAYOFWEEK from Sunday = 1', () => {
-    expect(sqlOf('SELECT DATE_ADD(d, INTERVAL 1 MONTH) AS a, EXTRACT(DAYOFWEEK FROM d) AS b FROM d.t').duckSql).toBe(
+    expect(
+      sqlOf('SELECT DATE_ADD(d, INTERVAL 1 MONTH) AS a, EXTRACT(DAYOFWEEK FROM d) AS b FROM d.t').duckSql,
+    ).toBe(
       `SELECT CAST(d + INTERVAL '1' MONTH AS DATE) AS a, (EXTRACT(DAYOFWEEK FROM d) + 1) AS b FROM "p.d"."t"`,
     );
   });
