@@ -195,13 +195,17 @@ async function rowWise(ctx: FunctionContext, call: MlFunctionCall, out: string):
         : explainColumns(state, answer);
     const keep = !(state.modelType === 'PCA' && call.settings.keep_original_columns !== true);
     const select = [...exprs, ...(keep ? ['i.*'] : [])].join(', ');
+    // A view, not a third copy of every passed-through column: the two TEMP tables under it live as long
+    // as the job's connection.
     await conn.run(
-      `CREATE TEMP TABLE ${quoteIdent(out)} AS SELECT ${select} FROM ${quoteIdent(inTable)} AS i POSITIONAL JOIN ${quoteIdent(resTable)} AS o`,
+      `CREATE TEMP VIEW ${quoteIdent(out)} AS SELECT ${select} FROM ${quoteIdent(inTable)} AS i POSITIONAL JOIN ${quoteIdent(resTable)} AS o`,
     );
-  } finally {
-    for (const f of files) rmSync(f, { force: true });
+  } catch (err) {
     await conn.run(`DROP TABLE IF EXISTS ${quoteIdent(inTable)}`);
     await conn.run(`DROP TABLE IF EXISTS ${quoteIdent(resTable)}`);
+    throw err;
+  } finally {
+    for (const f of files) rmSync(f, { force: true });
   }
 }
 
