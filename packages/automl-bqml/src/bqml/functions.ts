@@ -1,7 +1,7 @@
 /**
- * `SELECT * FROM ML.<FUNCTION>(MODEL \`p.d.m\`, (SELECT … FROM \`p.d.t\`), STRUCT(@s_threshold AS threshold))`
- * built safely: the model and table validated and quoted, the input columns quoted, and the STRUCT settings
- * and filter values passed as typed query parameters.
+ * `SELECT * FROM ML.<FUNCTION>(MODEL \`p.d.m\`, (SELECT … FROM \`p.d.t\`), STRUCT(0.5 AS threshold))` built
+ * safely: the model and table validated and quoted, the input columns quoted, filter values passed as query
+ * parameters, and the STRUCT settings checked (finite numbers in range, booleans) and written as literals.
  */
 import { ValidationError } from '@terra-vertex/core';
 import { type ModelRef, parseModelRef, quoteModel } from './identifiers.ts';
@@ -67,7 +67,17 @@ function settingValue(fn: MlFunction, name: string, type: SettingType, value: un
 }
 
 /**
- * Builds `SELECT * FROM ML.<fn>(MODEL …[, (input)][, STRUCT(@s_x AS x, …)])`. Settings the function does
+ * A checked setting as a literal. BigQuery ML reads the STRUCT argument as constants, so settings are not sent as
+ * query parameters; they are finite numbers or booleans by now, which cannot carry SQL.
+ */
+function settingLiteral(type: SettingType, value: number | boolean): string {
+  if (type === 'BOOL') return value ? 'TRUE' : 'FALSE';
+  const n = value as number;
+  return type === 'FLOAT64' && Number.isInteger(n) ? n.toFixed(1) : String(n);
+}
+
+/**
+ * Builds `SELECT * FROM ML.<fn>(MODEL …[, (input)][, STRUCT(0.5 AS threshold, …)])`. Settings the function does
  * not take are refused with the list it does; so is input for functions that read none.
  */
 export function mlFunctionSql(
@@ -96,7 +106,6 @@ export function mlFunctionSql(
     args.push(`(${rows.query})`);
     params = rows.params;
   }
-  const types: Record<string, string> = {};
   const fields: string[] = [];
   for (const [key, value] of Object.entries(settings)) {
     if (value === undefined) continue;
@@ -110,10 +119,8 @@ export function mlFunctionSql(
         valid.length ? `Valid settings: ${valid.join(', ')}.` : `ML.${fn} takes no settings.`,
       );
     }
-    params[`s_${name}`] = settingValue(fn, name, type, value);
-    types[`s_${name}`] = type;
-    fields.push(`@s_${name} AS ${name}`);
+    fields.push(`${settingLiteral(type, settingValue(fn, name, type, value))} AS ${name}`);
   }
   if (fields.length) args.push(`STRUCT(${fields.join(', ')})`);
-  return { query: `SELECT * FROM ML.${fn}(${args.join(', ')})`, params, types };
+  return { query: `SELECT * FROM ML.${fn}(${args.join(', ')})`, params, types: {} };
 }

@@ -208,18 +208,15 @@ describe('ML functions', () => {
       { top_k_features: 3, threshold: 0.4 },
     );
     expect(q.query).toBe(
-      'SELECT * FROM ML.EXPLAIN_PREDICT(MODEL `my-project.samples.m`, (SELECT * FROM `my-project.samples.breast_cancer` WHERE `diagnosis` = @w0 LIMIT 5), STRUCT(@s_top_k_features AS top_k_features, @s_threshold AS threshold))',
+      'SELECT * FROM ML.EXPLAIN_PREDICT(MODEL `my-project.samples.m`, (SELECT * FROM `my-project.samples.breast_cancer` WHERE `diagnosis` = @w0 LIMIT 5), STRUCT(3 AS top_k_features, 0.4 AS threshold))',
     );
-    expect(q.params).toEqual({ w0: "it's", s_top_k_features: 3, s_threshold: 0.4 });
-    expect(q.types).toEqual({ s_top_k_features: 'INT64', s_threshold: 'FLOAT64' });
+    expect(q.params).toEqual({ w0: "it's" });
     expect(mlFunctionSql('EVALUATE', 'd.m', undefined, {}, 'demo-x').query).toBe(
       'SELECT * FROM ML.EVALUATE(MODEL `demo-x.d.m`)',
     );
     expect(
       mlFunctionSql('GLOBAL_EXPLAIN', 'p-roject.d.m', undefined, { class_level_explain: true }).query,
-    ).toBe(
-      'SELECT * FROM ML.GLOBAL_EXPLAIN(MODEL `p-roject.d.m`, STRUCT(@s_class_level_explain AS class_level_explain))',
-    );
+    ).toBe('SELECT * FROM ML.GLOBAL_EXPLAIN(MODEL `p-roject.d.m`, STRUCT(TRUE AS class_level_explain))');
   });
 
   it('refuses settings and inputs a function does not take', () => {
