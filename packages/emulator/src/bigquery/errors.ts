@@ -68,6 +68,15 @@ export function invalidQuery(message: string): BigQueryError {
 }
 
 /**
+ * Whether a message is one of DuckDB's exceptions about a statement (`Binder Error: …`, `Conversion Error: …`,
+ * `Constraint Error: …` …); DuckDB's INTERNAL errors are not the query's fault.
+ */
+export function isDuckDbError(message: string): boolean {
+  const kind = /^([A-Za-z ]+) Error: /.exec(message)?.[1];
+  return kind !== undefined && kind !== 'INTERNAL';
+}
+
+/**
  * Wraps anything thrown into a BigQueryError. DuckDB's errors keep their text, said to come from the local
  * BigQuery's engine; a missing table becomes `notFound` and a missing function says BigQuery may have it.
  */
@@ -88,7 +97,7 @@ export function asBigQueryError(err: unknown): BigQueryError {
     return invalidQuery(
       `Function not found: ${fn[1]?.toUpperCase()}. The local BigQuery runs SQL on DuckDB, which has no such function; BigQuery may have it, but it is not supported locally.`,
     );
-  if (/^(Binder|Parser|Conversion|Catalog|Invalid Input|Out of Range|Not implemented) Error:/.test(message))
+  if (isDuckDbError(message))
     return invalidQuery(`The local BigQuery's engine (DuckDB) refused the query: ${message}`);
   return new BigQueryError(400, 'invalidQuery', message);
 }

@@ -7,10 +7,10 @@ import { rm } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { JsonObject } from '../deps.ts';
 import { invalid, notFound } from '../errors.ts';
+import { toBigQueryError } from '../http.ts';
 import type { TableFieldSchema, TableRef } from '../types.ts';
 import { quoteIdent, quoteString } from '../warehouse.ts';
 import { requireDataset } from './datasets.ts';
-import { toBigQueryError } from './http.ts';
 import { beginTransaction, countRows, enumField, type JobContext, notEmpty } from './load-job.ts';
 import { catalogContext } from './meta-store.ts';
 import { parseTableRef, tableName } from './names.ts';
@@ -154,7 +154,6 @@ export async function runExtractJob(
     );
   const ctx = catalogContext(job.deps);
   const wh = job.deps.warehouse;
-  await conn.run("SET TimeZone = 'UTC'");
   const src = parseTableRef(extract.sourceTable, 'configuration.extract.sourceTable', job.projectId);
   if ((await requireTable(ctx, conn, src)) === 'VIEW')
     throw invalid(`Cannot extract ${tableName(src)}: it is a VIEW. Query it into a table first.`);

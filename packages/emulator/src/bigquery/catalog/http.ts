@@ -1,50 +1,11 @@
 /**
- * HTTP plumbing of the catalog routes: JSON bodies, BigQuery-shaped error replies and query parameters.
+ * HTTP plumbing of the catalog routes: query parameters, bodies, connections and page tokens (JSON bodies and
+ * error replies are ../http.ts, shared with the job and model routes).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { StorageError } from '../../storage/index.ts';
+import type { FastifyRequest } from 'fastify';
 import type { BigQueryDeps } from '../deps.ts';
-import { asBigQueryError, BigQueryError, invalid } from '../errors.ts';
-
-/**
- * Turns any error into a BigQueryError: Cloud Storage errors keep their status and reason, Fastify's
- * request errors become 400 `invalid`, everything else goes through {@link asBigQueryError}.
- */
-export function toBigQueryError(err: unknown): BigQueryError {
-  if (err instanceof BigQueryError) return err;
-  if (err instanceof StorageError) return new BigQueryError(err.code, err.reason, err.message);
-  const status = (err as { statusCode?: unknown }).statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500)
-    return new BigQueryError(status, 'invalid', (err as Error).message);
-  return asBigQueryError(err);
-}
-
-/** Sends an error as BigQuery does: `{error:{code, message, status, errors:[{reason, message, domain}]}}`. */
-export function sendBigQueryError(reply: FastifyReply, err: unknown): FastifyReply {
-  const error = toBigQueryError(err);
-  if (error.code >= 500) reply.log.error({ err }, 'local BigQuery error');
-  return reply.code(error.code).type('application/json; charset=UTF-8').send(JSON.stringify(error.toJSON()));
-}
-
-/** JSON bodies (an empty body is `{}`), BigQuery-shaped errors, for the scope's routes. */
-export function installJsonApi(scope: FastifyInstance): void {
-  scope.removeAllContentTypeParsers();
-  scope.addContentTypeParser(
-    ['application/json', 'text/plain'],
-    { parseAs: 'string', bodyLimit: 64 * 2 ** 20 },
-    (_req, text, done) => {
-      try {
-        done(null, (text as string).trim() === '' ? {} : JSON.parse(text as string));
-      } catch (err) {
-        done(invalid(`The request body is not valid JSON (${(err as Error).message}). Send a JSON object.`));
-      }
-    },
-  );
-  scope.setErrorHandler((err: FastifyError | BigQueryError, _request, reply) =>
-    sendBigQueryError(reply, err),
-  );
-}
+import { invalid } from '../errors.ts';
 
 /** A query parameter as one string (the first if repeated). */
 export function queryParam(request: FastifyRequest, key: string): string | undefined {
@@ -85,7 +46,6 @@ export async function withConnection<T>(
 ): Promise<T> {
   const conn = await deps.warehouse.connect();
   try {
-    await conn.run("SET TimeZone = 'UTC'");
     return await fn(conn);
   } finally {
     conn.closeSync();

@@ -124,7 +124,6 @@ async function load_(
   job: JobContext,
   ctx: CatalogContext,
 ): Promise<JsonObject> {
-  await conn.run("SET TimeZone = 'UTC'");
   const dest = parseTableRef(load.destinationTable, 'configuration.load.destinationTable', job.projectId);
   const format = enumField(
     load.sourceFormat,

@@ -5,12 +5,12 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BigQueryDeps, JsonObject } from '../deps.ts';
+import { installJsonApi } from '../http.ts';
 import type { TableRef } from '../types.ts';
 import { deleteDataset, etagOf, getDataset, insertDataset, listDatasets, patchDataset } from './datasets.ts';
 import {
   bodyObject,
   boolParam,
-  installJsonApi,
   intParam,
   pageOffset,
   pageToken,

@@ -15,7 +15,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { parseContentRange } from '../../storage/resumable.ts';
 import type { BigQueryDeps, JsonObject } from '../deps.ts';
 import { BigQueryError, invalid } from '../errors.ts';
-import { queryParam, sendBigQueryError } from './http.ts';
+import { sendBigQueryError } from '../http.ts';
+import { queryParam } from './http.ts';
 import { validateProjectId } from './names.ts';
 
 const PATH = '/upload/bigquery/v2/projects/:projectId/jobs';

@@ -84,21 +84,13 @@ export class JobService implements JobSubmitter {
     const query = (job.resource.configuration as JsonObject).query as JsonObject | undefined;
     try {
       if (!query) throw invalid('dryRun is supported for query jobs only.');
-      await initTranslator();
-      const st = translate(
-        String(query.query ?? ''),
-        namesOf(projectId, query),
-        bindParameters(query.queryParameters as QueryParameter[], query.parameterMode as string).plain,
-      );
+      const { statement, tables } = await prepareQuery(projectId, query);
       const conn = await this.parts.warehouse.connect();
       try {
-        const bytes = await estimateBytes(
-          conn,
-          st.kind === 'sql' ? st.tables : st.kind === 'createModel' ? st.query.tables : [],
-        );
+        const bytes = await estimateBytes(conn, tables);
         this.finish(job, projectId, {
           totalBytesProcessed: bytes,
-          query: { statementType: st.statementType, totalBytesProcessed: bytes },
+          query: { statementType: statement.statementType, totalBytesProcessed: bytes },
         });
       } finally {
         conn.closeSync();
@@ -145,16 +137,7 @@ export class JobService implements JobSubmitter {
   private async runQuery(job: StoredJob, projectId: string, conn: DuckDBConnection): Promise<void> {
     const deps = this.parts;
     const query = (job.resource.configuration as JsonObject).query as JsonObject;
-    if (query.useLegacySql === true)
-      throw invalidQuery(
-        'Legacy SQL is not supported by the local BigQuery: set useLegacySql to false (GoogleSQL).',
-      );
-    if (typeof query.query !== 'string' || !query.query.trim())
-      throw invalid('configuration.query.query is missing: give the SQL to run.');
-    const params = bindParameters(query.queryParameters as QueryParameter[], query.parameterMode as string);
-    await initTranslator();
-    const st = translate(query.query, namesOf(projectId, query), params.plain);
-    const tables = st.kind === 'sql' ? st.tables : st.kind === 'createModel' ? st.query.tables : [];
+    const { params, statement: st, tables } = await prepareQuery(projectId, query);
     const bytes = await estimateBytes(conn, tables);
     const stats = job.resource.statistics as JsonObject;
     stats.query = { statementType: st.statementType };
@@ -209,6 +192,26 @@ export class JobService implements JobSubmitter {
     job.resultsTable = undefined;
     this.store.save(projectId, (job.resource.jobReference as { jobId: string }).jobId);
   }
+}
+
+/** A query job's configuration checked, its parameters bound and its SQL translated; with the tables it reads. */
+async function prepareQuery(projectId: string, query: JsonObject) {
+  if (query.useLegacySql === true)
+    throw invalidQuery(
+      'Legacy SQL is not supported by the local BigQuery: set useLegacySql to false (GoogleSQL).',
+    );
+  if (typeof query.query !== 'string' || !query.query.trim())
+    throw invalid('configuration.query.query is missing: give the SQL to run.');
+  const params = bindParameters(query.queryParameters as QueryParameter[], query.parameterMode as string);
+  await initTranslator();
+  const statement = translate(query.query, namesOf(projectId, query), params.plain);
+  const tables =
+    statement.kind === 'sql'
+      ? statement.tables
+      : statement.kind === 'createModel'
+        ? statement.query.tables
+        : [];
+  return { params, statement, tables };
 }
 
 function namesOf(projectId: string, query: JsonObject) {
