@@ -2,128 +2,14 @@
  * BigQuery ML engine end to end on a Warehouse (no REST/SQL layer): LOGISTIC_REG and LINEAR_REG metrics agree
  * with scikit-learn fitted directly (same split and preprocessing) within 1e-3, KMEANS inertia within 1% of
  * scikit-learn's KMeans, every ML.* function's columns are BigQuery's, bad options fail clearly, models persist.
+ * The data, scikit-learn's reference metrics and the helpers are in bqml-fixture.ts.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import Fastify from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BqmlService } from '../src/bigquery/bqml/bqml-service.ts';
-import type { MlFunctionCall, ModelRef, OptionValue } from '../src/bigquery/types.ts';
-import { Warehouse } from '../src/bigquery/warehouse.ts';
+import { describe, expect, it } from 'vitest';
+import { BC_FEATURES, bqmlFixture, D, P, ref, T } from './bqml-fixture.ts';
 
-const PY = process.env.TVX_PYTHON ?? '/usr/bin/python3';
-const P = 'proj';
-const D = 'ds';
-
-/** Writes the bundled scikit-learn tables as CSV: breast cancer (+ a fixed eval flag), diabetes, blobs. */
-const DATA = `
-import sys, numpy as np
-from sklearn.datasets import load_breast_cancer, load_diabetes, make_blobs
-root = sys.argv[1]
-def dump(path, names, X, extra):
-    with open(path, 'w') as f:
-        f.write(','.join(names + [e[0] for e in extra]) + '\\n')
-        for i, row in enumerate(X):
-            f.write(','.join([repr(float(v)) for v in row] + [str(e[1][i]) for e in extra]) + '\\n')
-bc = load_breast_cancer()
-names = ['f%d' % i for i in range(bc.data.shape[1])]
-flag = ['true' if i % 5 == 0 else 'false' for i in range(len(bc.target))]
-dump(root + '/bc.csv', names, bc.data, [('label', bc.target.tolist()), ('is_eval', flag)])
-db = load_diabetes()
-dump(root + '/db.csv', ['d%d' % i for i in range(10)], db.data, [('target', db.target.tolist()), ('is_eval', ['true' if i % 4 == 0 else 'false' for i in range(len(db.target))])])
-X, _ = make_blobs(n_samples=400, centers=4, n_features=5, random_state=3)
-dump(root + '/blobs.csv', ['b%d' % i for i in range(5)], X, [])
-`;
-
-/** scikit-learn alone on the same rows, split and preprocessing. */
-const SKLEARN = `
-import json, sys, numpy as np
-from sklearn.datasets import load_breast_cancer, load_diabetes
-from sklearn.preprocessing import StandardScaler
-from sklearn.linear_model import LogisticRegression, LinearRegression
-from sklearn.cluster import KMeans
-from sklearn import metrics as m
-bc = load_breast_cancer(); X, y = bc.data, bc.target
-ev = np.arange(len(y)) % 5 == 0
-sc = StandardScaler().fit(X[~ev])
-clf = LogisticRegression(C=1 / (2 * 1.0), max_iter=100).fit(sc.transform(X[~ev]), y[~ev])
-p = clf.predict_proba(sc.transform(X[ev]))[:, 1]; pred = (p >= 0.5).astype(int)
-out = {'logistic': {'precision': m.precision_score(y[ev], pred), 'recall': m.recall_score(y[ev], pred),
-  'accuracy': m.accuracy_score(y[ev], pred), 'f1_score': m.f1_score(y[ev], pred),
-  'log_loss': m.log_loss(y[ev], p), 'roc_auc': m.roc_auc_score(y[ev], p)}}
-db = load_diabetes(); X, y = db.data, db.target
-ev = np.arange(len(y)) % 4 == 0
-sc = StandardScaler().fit(X[~ev])
-reg = LinearRegression().fit(sc.transform(X[~ev]), y[~ev]); q = reg.predict(sc.transform(X[ev]))
-out['linear'] = {'mean_absolute_error': m.mean_absolute_error(y[ev], q), 'mean_squared_error': m.mean_squared_error(y[ev], q),
-  'mean_squared_log_error': m.mean_squared_log_error(y[ev], q), 'median_absolute_error': m.median_absolute_error(y[ev], q),
-  'r2_score': m.r2_score(y[ev], q), 'explained_variance': m.explained_variance_score(y[ev], q)}
-B = np.loadtxt(sys.argv[1] + '/blobs.csv', delimiter=',', skiprows=1)
-Z = StandardScaler().fit_transform(B)
-km = KMeans(n_clusters=4, n_init=10, random_state=0).fit(Z)
-out['kmeans'] = {'mean_squared_distance': km.inertia_ / len(Z)}
-print(json.dumps(out))
-`;
-
-let dir: string;
-let wh: Warehouse;
-let conn: DuckDBConnection;
-let bq: BqmlService;
-let sk: Record<string, Record<string, number>>;
-
-const ref = (modelId: string): ModelRef => ({ projectId: P, datasetId: D, modelId });
-const create = (
-  modelId: string,
-  options: Record<string, OptionValue>,
-  query: string,
-  mode: 'CREATE' | 'CREATE_OR_REPLACE' | 'CREATE_IF_NOT_EXISTS' = 'CREATE',
-) => bq.createModel(conn, { model: ref(modelId), mode, options, query });
-const ml = async (
-  name: MlFunctionCall['name'],
-  modelId: string,
-  input?: string,
-  settings: Record<string, OptionValue> = {},
-  thresholds?: number[],
-) => {
-  const table = await bq.runFunction(conn, {
-    name,
-    model: ref(modelId),
-    input: input ? { sql: input } : undefined,
-    settings,
-    thresholds,
-  });
-  const r = await conn.runAndReadAll(`SELECT * FROM "${table}"`);
-  return { columns: r.columnNames(), rows: r.getRowObjectsJS() as Record<string, unknown>[] };
-};
-const T = (t: string) => `SELECT * FROM "${P}.${D}"."${t}"`;
-const BC_FEATURES = Array.from({ length: 30 }, (_, i) => `f${i}`);
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'bqml-e2e-'));
-  execFileSync(PY, ['-c', DATA, dir]);
-  sk = JSON.parse(execFileSync(PY, ['-c', SKLEARN, dir], { encoding: 'utf8' }));
-  wh = await Warehouse.open(dir);
-  conn = await wh.connect();
-  await conn.run(`CREATE SCHEMA "${P}.${D}"`);
-  for (const t of ['bc', 'db', 'blobs'])
-    await conn.run(
-      `CREATE TABLE "${P}.${D}"."${t}" AS SELECT * FROM read_csv('${dir}/${t}.csv', header = true)`,
-    );
-  await conn.run(
-    `CREATE TABLE "${P}.${D}".mixed AS SELECT f0, f1, CASE WHEN f2 > 90 THEN 'big' ELSE 'small' END AS size, label FROM "${P}.${D}".bc`,
-  );
-  bq = new BqmlService({ warehouse: wh, python: PY, dataDir: dir });
-});
-
-afterAll(async () => {
-  await bq?.close();
-  conn?.closeSync();
-  wh?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const f = bqmlFixture();
+const { create, ml } = f;
 
 describe('agreement with scikit-learn', () => {
   it('LOGISTIC_REG: ML.EVALUATE equals sklearn LogisticRegression on the same CUSTOM split within 1e-3', async () => {
@@ -147,10 +33,10 @@ describe('agreement with scikit-learn', () => {
     expect(res.mlStatistics!.iterationResults[0]).toMatchObject({ index: 0 });
     const ev = await ml('EVALUATE', 'logit');
     expect(ev.columns).toEqual(['precision', 'recall', 'accuracy', 'f1_score', 'log_loss', 'roc_auc']);
-    for (const [k, v] of Object.entries(sk.logistic!))
+    for (const [k, v] of Object.entries(f.sk.logistic!))
       expect(Math.abs((ev.rows[0]![k] as number) - v), k).toBeLessThan(1e-3);
     const withData = await ml('EVALUATE', 'logit', `${T('bc')} WHERE is_eval`);
-    for (const [k, v] of Object.entries(sk.logistic!))
+    for (const [k, v] of Object.entries(f.sk.logistic!))
       expect(Math.abs((withData.rows[0]![k] as number) - v), k).toBeLessThan(1e-3);
   });
 
@@ -174,7 +60,7 @@ describe('agreement with scikit-learn', () => {
       'r2_score',
       'explained_variance',
     ]);
-    for (const [k, v] of Object.entries(sk.linear!))
+    for (const [k, v] of Object.entries(f.sk.linear!))
       expect(Math.abs((ev.rows[0]![k] as number) - v), k).toBeLessThan(1e-3);
   });
 
@@ -184,7 +70,7 @@ describe('agreement with scikit-learn', () => {
     expect(ev.columns).toEqual(['davies_bouldin_index', 'mean_squared_distance']);
     const ours = ev.rows[0]!.mean_squared_distance as number;
     expect(
-      Math.abs(ours - sk.kmeans!.mean_squared_distance!) / sk.kmeans!.mean_squared_distance!,
+      Math.abs(ours - f.sk.kmeans!.mean_squared_distance!) / f.sk.kmeans!.mean_squared_distance!,
     ).toBeLessThan(0.01);
   });
 });
@@ -348,7 +234,7 @@ describe('errors and lifecycle', () => {
 
   it('checks datasets, tables and existing models; survives a restart; serves the REST resource', async () => {
     await expect(
-      bq.createModel(conn, {
+      f.bq.createModel(f.conn, {
         model: { projectId: P, datasetId: 'nope', modelId: 'm' },
         mode: 'CREATE',
         options: { model_type: 'PCA', num_principal_components: 1 },
@@ -381,12 +267,11 @@ describe('errors and lifecycle', () => {
         )
       ).ddlOperationPerformed,
     ).toBe('REPLACE');
-    await bq.close();
-    bq = new BqmlService({ warehouse: wh, python: PY, dataDir: dir });
-    expect(bq.hasModel(ref('logit'))).toBe(true);
+    await f.restart();
+    expect(f.bq.hasModel(ref('logit'))).toBe(true);
     expect((await ml('PREDICT', 'logit', `${T('bc')} LIMIT 1`)).rows).toHaveLength(1);
     const app = Fastify();
-    app.register(async (scope) => bq.routes(scope), { prefix: '/bigquery/v2' });
+    app.register(async (scope) => f.bq.routes(scope), { prefix: '/bigquery/v2' });
     const base = `/bigquery/v2/projects/${P}/datasets/${D}/models`;
     const got = (await app.inject({ method: 'GET', url: `${base}/logit` })).json();
     expect(got).toMatchObject({
@@ -397,7 +282,7 @@ describe('errors and lifecycle', () => {
     expect(got.featureColumns).toHaveLength(30);
     expect(
       got.trainingRuns[0].evaluationMetrics.binaryClassificationMetrics.aggregateClassificationMetrics.rocAuc,
-    ).toBeCloseTo(sk.logistic!.roc_auc!, 3);
+    ).toBeCloseTo(f.sk.logistic!.roc_auc!, 3);
     const page = (await app.inject({ method: 'GET', url: `${base}?maxResults=2` })).json();
     expect(page.models).toHaveLength(2);
     expect(page.nextPageToken).toBe('2');
@@ -413,8 +298,8 @@ describe('errors and lifecycle', () => {
     const missing = await app.inject({ method: 'GET', url: `${base}/pca` });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.message).toBe('Not found: Model proj:ds.pca');
-    expect(await bq.dropModel(ref('pca'), true)).toBe('SKIP');
-    expect(await bq.dropModel(ref('ae'), false)).toBe('DROP');
+    expect(await f.bq.dropModel(ref('pca'), true)).toBe('SKIP');
+    expect(await f.bq.dropModel(ref('ae'), false)).toBe('DROP');
     await app.close();
   });
 });
