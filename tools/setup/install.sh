@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 
 DEBIAN_PACKAGES=(python3 python3-pip python3-setuptools python3-numpy python3-sklearn python3-xgboost python3-torch
   python3-nbclient python3-nbconvert python3-jupyter-client python3-ipykernel
-  python3-pil python3-skimage fonts-dejavu-core)
+  python3-pil python3-skimage fonts-dejavu-core chromium)
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

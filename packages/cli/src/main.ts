@@ -2,14 +2,17 @@ import { Command, CommanderError } from 'commander';
 import { registerAutoml } from './commands/automl.ts';
 import { registerBq } from './commands/bq.ts';
 import { registerBqml } from './commands/bqml.ts';
+import { registerConsole } from './commands/console.ts';
 import { registerEmulator } from './commands/emulator.ts';
 import { registerEndpoints } from './commands/endpoints.ts';
+import { registerExperiments } from './commands/experiments.ts';
 import { registerExplain } from './commands/explain.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerHptune } from './commands/hptune.ts';
 import { registerJobs } from './commands/jobs.ts';
 import { registerModels } from './commands/models.ts';
 import { registerNotebooks } from './commands/notebooks.ts';
+import { registerTensorboard } from './commands/tensorboard.ts';
 import { registerTrain } from './commands/train.ts';
 import { ExitCode, failWith, type GlobalOptions } from './output.ts';
 
@@ -35,6 +38,9 @@ export function buildProgram(): Command {
   registerBqml(program, globals);
   registerGenerate(program, globals);
   registerNotebooks(program, globals);
+  registerConsole(program, globals);
+  registerTensorboard(program, globals);
+  registerExperiments(program, globals);
   return program;
 }
 

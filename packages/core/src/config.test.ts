@@ -63,4 +63,26 @@ describe('configuration', () => {
     );
     expect(() => init({ location: 'nowhere' })).toThrow(ValidationError);
   });
+  it('keeps the experiment options and refuses them as the Python SDK does', async () => {
+    init({ experiment: 'pcam-exp', experimentDescription: 'PCam baselines', experimentTensorboard: 'tb-1' });
+    const c = await resolveConfig({}, emulatorEnv);
+    expect(c.experiment).toBe('pcam-exp');
+    expect(c.experimentDescription).toBe('PCam baselines');
+    expect(c.experimentTensorboard).toBe('tb-1');
+    init({ experiment: 'other-exp' });
+    const d = await resolveConfig({}, emulatorEnv);
+    expect(d.experiment).toBe('other-exp');
+    expect(d.experimentDescription).toBeUndefined();
+    expect(() => init({ experimentDescription: 'no experiment' })).toThrow(
+      /experimentDescription: Experiment needs to be set in `init` in order to add experiment descriptions/,
+    );
+    expect(() => init({ experiment: 'My_Experiment' })).toThrow(
+      /experiment: "My_Experiment" is not a valid experiment name/,
+    );
+    expect(() => init({ experiment: 'x', experimentTensorboard: 'projects/p/tensorboards/1' })).toThrow(
+      /experimentTensorboard: .* is not a TensorBoard resource name/,
+    );
+    expect(() => init({ experiment: 'x', experimentTensorboard: false })).not.toThrow();
+    expect((await resolveConfig({}, emulatorEnv)).experimentTensorboard).toBe(false);
+  });
 });

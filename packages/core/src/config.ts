@@ -31,6 +31,19 @@ export interface InitOptions {
   emulator?: EmulatorAddress | false;
   /** Vertex AI transport: `grpc` (default) or `rest` (HTTP/JSON, for networks that block HTTP/2). */
   apiTransport?: ApiTransport;
+  /**
+   * Vertex AI Experiment that {@link startRun} and the other tracking calls use; created on first use if it
+   * does not exist (Python SDK: `init(experiment=…)`). Lowercase letters, digits and hyphens.
+   */
+  experiment?: string;
+  /** Description of {@link InitOptions.experiment}; needs `experiment` in the same call, as in the Python SDK. */
+  experimentDescription?: string;
+  /**
+   * TensorBoard backing the experiment's time-series metrics: a resource name
+   * (`projects/…/locations/…/tensorboards/123`), `true` for the project's default TensorBoard (created if
+   * none exists, as the Python SDK does), or `false`/unset for none.
+   */
+  experimentTensorboard?: string | boolean;
 }
 
 /** The two transports the Vertex AI clients speak, as in the Python SDK's `init(api_transport=…)`. */
@@ -61,6 +74,9 @@ export interface ResolvedConfig {
   apiTransport: ApiTransport;
   /** The Terra user, when running in a Terra cloud environment (`OWNER_EMAIL`). */
   terraUser?: string;
+  experiment?: string;
+  experimentDescription?: string;
+  experimentTensorboard?: string | boolean;
   /** Things the user should know (e.g. that the Terra workspace project was used). */
   notices: string[];
 }
@@ -77,7 +93,41 @@ export function init(options: InitOptions = {}): void {
   if (options.location !== undefined) validateLocation(options.location);
   if (options.project !== undefined) validateProject(options.project);
   if (options.stagingBucket !== undefined) normalizeStagingBucket(options.stagingBucket);
+  validateExperimentOptions(options);
+  const changesExperiment =
+    options.experiment !== undefined && options.experiment !== globalOptions.experiment;
   globalOptions = { ...globalOptions, ...stripUndefined(options) };
+  // A new experiment starts without the previous one's description (Python: set_experiment resets).
+  if (changesExperiment && options.experimentDescription === undefined)
+    delete globalOptions.experimentDescription;
+}
+
+/** Vertex ML Metadata context ids: lowercase letters, digits and hyphens, at most 128 (metadata_service.proto). */
+export const EXPERIMENT_NAME = /^[a-z0-9][a-z0-9-]{0,127}$/;
+
+function validateExperimentOptions(options: InitOptions): void {
+  if (options.experimentDescription !== undefined && options.experiment === undefined) {
+    throw new ValidationError(
+      'experimentDescription',
+      'Experiment needs to be set in `init` in order to add experiment descriptions',
+      "Pass both together: init({ experiment: 'my-experiment', experimentDescription: '…' }).",
+    );
+  }
+  if (options.experiment !== undefined && !EXPERIMENT_NAME.test(options.experiment)) {
+    throw new ValidationError(
+      'experiment',
+      `${JSON.stringify(options.experiment)} is not a valid experiment name`,
+      'Use 1-128 lowercase letters, digits and hyphens, starting with a letter or digit, e.g. "pcam-resnet-2024".',
+    );
+  }
+  const tb = options.experimentTensorboard;
+  if (typeof tb === 'string' && !/^(projects\/[^/]+\/locations\/[^/]+\/tensorboards\/)?[\w-]+$/.test(tb)) {
+    throw new ValidationError(
+      'experimentTensorboard',
+      `${JSON.stringify(tb)} is not a TensorBoard resource name`,
+      'Give projects/{project}/locations/{location}/tensorboards/{id} or its id, true for the default TensorBoard, or false for none.',
+    );
+  }
 }
 
 /** Forgets everything {@link init} set (for tests and notebooks that start over). */
@@ -186,6 +236,9 @@ export async function resolveConfig(
   if (opts.encryptionSpecKeyName) resolved.encryptionSpecKeyName = opts.encryptionSpecKeyName;
   if (emulator) resolved.emulator = emulator;
   if (terraUser) resolved.terraUser = terraUser;
+  if (opts.experiment) resolved.experiment = opts.experiment;
+  if (opts.experimentDescription) resolved.experimentDescription = opts.experimentDescription;
+  if (opts.experimentTensorboard !== undefined) resolved.experimentTensorboard = opts.experimentTensorboard;
   for (const notice of notices) warnOnce(notice);
   return resolved;
 }

@@ -1,9 +1,11 @@
 import type { DatasetServiceClient } from '@google-cloud/aiplatform/build/src/v1/dataset_service_client.js';
 import type { EndpointServiceClient } from '@google-cloud/aiplatform/build/src/v1/endpoint_service_client.js';
 import type { JobServiceClient } from '@google-cloud/aiplatform/build/src/v1/job_service_client.js';
+import type { MetadataServiceClient } from '@google-cloud/aiplatform/build/src/v1/metadata_service_client.js';
 import type { ModelServiceClient } from '@google-cloud/aiplatform/build/src/v1/model_service_client.js';
 import type { PipelineServiceClient } from '@google-cloud/aiplatform/build/src/v1/pipeline_service_client.js';
 import type { PredictionServiceClient } from '@google-cloud/aiplatform/build/src/v1/prediction_service_client.js';
+import type { TensorboardServiceClient } from '@google-cloud/aiplatform/build/src/v1/tensorboard_service_client.js';
 import type { VizierServiceClient } from '@google-cloud/aiplatform/build/src/v1/vizier_service_client.js';
 import type { Storage } from '@google-cloud/storage';
 import type { ClientOptions } from 'google-gax';
@@ -128,6 +130,16 @@ export function datasetServiceClient(config: ResolvedConfig): Promise<DatasetSer
 /** The PredictionService client (online predictions; same regional host as the other services). */
 export function predictionServiceClient(config: ResolvedConfig): Promise<PredictionServiceClient> {
   return vertexClient(config, 'prediction_service_client', 'PredictionServiceClient');
+}
+
+/** The TensorboardService client (tensorboards, their experiments, runs and scalar time series). */
+export function tensorboardServiceClient(config: ResolvedConfig): Promise<TensorboardServiceClient> {
+  return vertexClient(config, 'tensorboard_service_client', 'TensorboardServiceClient');
+}
+
+/** The MetadataService client (Vertex ML Metadata: experiments and their runs as contexts). */
+export function metadataServiceClient(config: ResolvedConfig): Promise<MetadataServiceClient> {
+  return vertexClient(config, 'metadata_service_client', 'MetadataServiceClient');
 }
 
 /** The Cloud Storage client for this configuration's backend. */

@@ -58,10 +58,12 @@ export {
   datasetServiceClient,
   endpointServiceClient,
   jobServiceClient,
+  metadataServiceClient,
   modelServiceClient,
   pipelineServiceClient,
   predictionServiceClient,
   storageClient,
+  tensorboardServiceClient,
   vertexClientOptions,
   vizierServiceClient,
 } from './connection.ts';
@@ -131,6 +133,7 @@ export {
   toApiError,
   ValidationError,
 } from './errors.ts';
+export * from './experiments/index.ts';
 export {
   CustomJob,
   type CustomJobOptions,
@@ -162,6 +165,7 @@ export { DEFAULT_LOCATION, SUPPORTED_REGIONS, vertexApiHost } from './regions.ts
 export { toReadableJson } from './resource-json.ts';
 export { fullResourceName, locationPath, parseResourceName, type ResourceName } from './resource-names.ts';
 export * from './storage/gcs.ts';
+export * from './tensorboard/index.ts';
 export { getTrainingJob } from './training/attach.ts';
 export {
   CustomContainerTrainingJob,

@@ -5,6 +5,9 @@ import {
   ConfigurationError,
   CustomJob,
   type CustomJobOptions,
+  CustomPythonPackageTrainingJob,
+  discreteParameter,
+  HyperparameterTuningJob,
   jobServiceClient,
   resolveConfig,
   ValidationError,
@@ -104,6 +107,72 @@ describe('CustomJob input validation (before anything is sent)', () => {
     await expect(resolveConfig({ project: 'Not A Project', emulator: false })).rejects.toThrow(
       /project: "Not A Project" is not a valid/,
     );
+  });
+});
+
+describe('tensorboard linking (Vertex needs a service account with a tensorboard)', () => {
+  const offline = {
+    project: 'my-lab-project',
+    stagingBucket: 'gs://my-lab-staging',
+    emulator: false as const,
+  };
+  const SA = 'trainer@my-lab-project.iam.gserviceaccount.com';
+  const TB = 'projects/my-lab-project/locations/us-central1/tensorboards/42';
+
+  async function fieldOfRejection(p: Promise<unknown>): Promise<string> {
+    const err = await p.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    return (err as ValidationError).field;
+  }
+
+  it('CustomJob: sends the full name with the service account, refuses it without one', async () => {
+    const job = new CustomJob({ ...valid, ...offline });
+    const { customJob } = await job.buildRequest({ tensorboard: '42', serviceAccount: SA });
+    expect(customJob.jobSpec).toMatchObject({ tensorboard: TB, serviceAccount: SA });
+    expect(await fieldOfRejection(job.buildRequest({ tensorboard: TB }))).toBe('serviceAccount');
+    await expect(job.buildRequest({ tensorboard: TB })).rejects.toThrow(/pass serviceAccount to run\(\)/i);
+    expect(
+      await fieldOfRejection(
+        job.buildRequest({
+          tensorboard: 'projects/p/locations/europe-west4/tensorboards/1',
+          serviceAccount: SA,
+        }),
+      ),
+    ).toBe('tensorboard');
+  });
+
+  it('HyperparameterTuningJob: the check applies to trialJobSpec', async () => {
+    const hpt = new HyperparameterTuningJob({
+      ...offline,
+      displayName: 'hpt',
+      customJob: new CustomJob({ ...valid, ...offline }),
+      metricSpec: { accuracy: 'maximize' },
+      parameterSpec: { C: discreteParameter([1, 2]) },
+      maxTrialCount: 2,
+      parallelTrialCount: 1,
+    });
+    const { hyperparameterTuningJob } = await hpt.buildRequest({ tensorboard: '42', serviceAccount: SA });
+    expect(hyperparameterTuningJob.trialJobSpec).toMatchObject({ tensorboard: TB, serviceAccount: SA });
+    expect(await fieldOfRejection(hpt.buildRequest({ tensorboard: '42' }))).toBe('serviceAccount');
+  });
+
+  it('training pipelines: the tensorboard key in trainingTaskInputs, refused without a service account', async () => {
+    const training = new CustomPythonPackageTrainingJob({
+      ...offline,
+      displayName: 'train',
+      pythonPackageGcsUri: 'gs://b/p.tar.gz',
+      pythonModuleName: 'trainer.task',
+      containerUri: pkg.executorImageUri,
+    });
+    const { trainingPipeline } = await training.buildRequest({ tensorboard: '42', serviceAccount: SA });
+    const fields = (
+      trainingPipeline.trainingTaskInputs as {
+        structValue: { fields: Record<string, { stringValue?: string }> };
+      }
+    ).structValue.fields;
+    expect(fields.tensorboard?.stringValue).toBe(TB);
+    expect(fields.service_account?.stringValue).toBe(SA);
+    expect(await fieldOfRejection(training.buildRequest({ tensorboard: '42' }))).toBe('serviceAccount');
   });
 });
 

@@ -5,9 +5,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { RequestLog } from './admin/request-log.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
 import { startLocalBigQuery } from './bigquery/index.ts';
+import { registerConsole } from './console/index.ts';
 import { DatasetStore } from './datasets/dataset-store.ts';
 import { LogStore } from './logging/log-store.ts';
 import { registerLoggingRoutes } from './logging/routes.ts';
+import { startLocalMetadata } from './metadata/index.ts';
 import { AutomlRunner } from './runtime/automl-runner.ts';
 import { CustomJobRunner } from './runtime/custom-job-runner.ts';
 import { EndpointRuntime } from './runtime/endpoint-runtime.ts';
@@ -15,6 +17,7 @@ import type { LocalImage } from './runtime/images.ts';
 import { StudyRunner } from './runtime/study-runner.ts';
 import { ResourceStore } from './state/resource-store.ts';
 import { ObjectStore, registerStorageRoutes } from './storage/index.ts';
+import { startLocalTensorboards } from './tensorboard/index.ts';
 import { SearchEngine } from './tuning/search-engine.ts';
 import { datasetServiceHandlers } from './vertex/dataset-service.ts';
 import { RpcDispatcher } from './vertex/dispatch.ts';
@@ -179,6 +182,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     'google.cloud.aiplatform.v1.PredictionService',
     predictionServiceHandlers({ endpoints: endpointStore, runtime: endpointRuntime }),
   );
+  const tensorboards = startLocalTensorboards({
+    dataDir,
+    gcsRoot,
+    ops,
+    jobs,
+    tuningJobs: tuningStore,
+    runner,
+    logs,
+  });
+  dispatcher.register('google.cloud.aiplatform.v1.TensorboardService', tensorboards.handlers);
+  const metadata = startLocalMetadata({ dataDir, ops });
+  dispatcher.register('google.cloud.aiplatform.v1.MetadataService', metadata.handlers);
   const grpc = createGrpcServer(dispatcher);
   const grpcPort = await bindServer(grpc, host.replace(/^\[|\]$/g, ''), options.grpcPort ?? 0);
 
@@ -187,6 +202,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   bigquery.register(http);
   registerLoggingRoutes(http, logs);
   registerRestGateway(http, dispatcher);
+  const stores = [jobs, tuningStore, pipelineStore, modelStore, endpointStore, studyStore];
+  registerConsole(http, {
+    call: (method, request) => dispatcher.call(method, request),
+    logs,
+    endpoints: endpointRuntime,
+    parents: () =>
+      projectLocations([
+        ...stores.flatMap((s) => s.list().map((r) => r.name as string)),
+        ...tensorboards.resourceNames(),
+        ...metadata.resourceNames(),
+      ]),
+  });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -196,6 +223,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     await automlRunner.stopAll();
     await engine.close();
     await endpointRuntime.stopAll();
+    await tensorboards.stop();
     await bigquery.stop();
     await new Promise<void>((r) => grpc.tryShutdown(() => r()));
     await http.close();
@@ -220,6 +248,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         endpointStore,
         datasetStore,
         evaluations,
+        tensorboards,
+        metadata,
       ])
         store.clear();
       logs.clear();
@@ -244,10 +274,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   return { vertexAddress, httpAddress, dataDir, env: { ...env }, stop };
 }
 
+/** `projects/{p}/locations/{l}` of every name, the emulator's default project first. */
+function projectLocations(names: string[]): string[] {
+  const found = new Set(['projects/demo-terra-vertex/locations/us-central1']);
+  for (const name of names) {
+    const m = /^projects\/[^/]+\/locations\/[^/]+/.exec(name);
+    if (m) found.add(m[0]);
+  }
+  return [...found];
+}
+
 function logHttpCalls(app: FastifyInstance, log: RequestLog): void {
   app.addHook('onResponse', async (req, reply) => {
-    // Vertex REST calls are logged by the dispatcher, in canonical form.
-    if (/^\/(_emulator|v1|ui)\//.test(req.url)) return;
+    // Vertex REST calls are logged by the dispatcher, in canonical form; console pages are not API calls.
+    if (/^\/(_emulator|v1|ui)\/|^\/console(\/|\?|$)/.test(req.url)) return;
     const body = req.body;
     const request = Buffer.isBuffer(body) ? { bytes: body.length } : (body ?? null);
     log.record({

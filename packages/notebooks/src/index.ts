@@ -39,7 +39,7 @@ export {
   type Problem,
   runnerProblems,
 } from './requirements.ts';
-export { metricRows, type TrainingResults, trainingResults } from './results.ts';
+export { metricRows, scalarSeries, type TrainingResults, trainingResults } from './results.ts';
 export {
   CLEARED_VARIABLES,
   ensureKernel,
@@ -50,4 +50,3 @@ export {
   runNotebooks,
 } from './runner.ts';
 export { sessionBackend, sessionHtml, type TerraEnvironment, terraEnvironment } from './terra.ts';
-export { readScalarEvents, type ScalarEvent, scalarSeries } from './tfevents.ts';

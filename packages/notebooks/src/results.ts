@@ -10,7 +10,7 @@ import {
   resolveConfig,
   storageClient,
 } from '@terra-vertex/core';
-import { readScalarEvents, type ScalarEvent } from './tfevents.ts';
+import { isEventFileName, readEventBytes, type ScalarPoint } from '@terra-vertex/tfevents';
 
 /** Results of a finished training job. */
 export interface TrainingResults {
@@ -19,7 +19,7 @@ export interface TrainingResults {
   /** `metrics.json`, or `{}` when the trainer wrote none. */
   metrics: Record<string, unknown>;
   /** Every TensorBoard scalar, in file order. */
-  scalars: ScalarEvent[];
+  scalars: ScalarPoint[];
 }
 
 /**
@@ -41,9 +41,11 @@ export async function trainingResults(modelDir: string, config?: ResolvedConfig)
     ? (JSON.parse((await downloadBytes(storage, metricsUri)).toString('utf8')) as Record<string, unknown>)
     : {};
   const { objects } = await listObjects(storage, `${outputDir}logs/`);
-  const scalars: ScalarEvent[] = [];
-  for (const o of objects.filter((x) => x.name.includes('events.out.tfevents'))) {
-    scalars.push(...readScalarEvents(await downloadBytes(storage, o.uri)));
+  const scalars: ScalarPoint[] = [];
+  for (const o of objects.filter((x) => isEventFileName(x.name.split('/').at(-1) ?? ''))) {
+    const read = readEventBytes(await downloadBytes(storage, o.uri), { source: o.uri });
+    for (const warning of read.warnings) console.warn(warning);
+    scalars.push(...read.scalars);
   }
   return { outputDir, metrics, scalars };
 }
@@ -53,4 +55,11 @@ export function metricRows(metrics: Record<string, unknown>): { metric: string; 
   return Object.entries(metrics)
     .filter(([k, v]) => typeof v === 'number' && !['global_step', 'num_classes', 'metric_value'].includes(k))
     .map(([metric, value]) => ({ metric, value: Number((value as number).toFixed(4)) }));
+}
+
+/** `[step, value]` points of one tag, sorted by step (the last value wins for a repeated step). */
+export function scalarSeries(points: readonly ScalarPoint[], tag: string): [number, number][] {
+  const byStep = new Map<number, number>();
+  for (const p of points) if (p.tag === tag) byStep.set(p.step, p.value);
+  return [...byStep.entries()].sort(([a], [b]) => a - b);
 }

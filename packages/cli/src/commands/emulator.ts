@@ -13,7 +13,8 @@ export function stateFile(): string {
   return process.env.TVX_EMULATOR_STATE ?? join(homedir(), '.tvx', 'emulator.json');
 }
 
-interface EmulatorState {
+/** What `tvx emulator start` records about the running emulator. */
+export interface EmulatorState {
   pid: number;
   vertex: string;
   http: string;
@@ -29,6 +30,12 @@ interface StartOptions {
   imageMap?: string;
   python?: string;
   foreground?: boolean;
+}
+
+/** The emulator `tvx emulator start` runs, if it answers. */
+export async function runningEmulator(): Promise<EmulatorState | undefined> {
+  const state = readState();
+  return state && (await health(state)) ? state : undefined;
 }
 
 function readState(): EmulatorState | undefined {

@@ -129,7 +129,7 @@ export function registerHptune(program: Command, globals: Globals): void {
         project: g.project,
         location: g.location,
       });
-      const runOptions = { timeout: o.timeout, serviceAccount: o.serviceAccount };
+      const runOptions = { timeout: o.timeout, serviceAccount: o.serviceAccount, tensorboard: o.tensorboard };
       if (o.dryRun) {
         const request = await job.buildRequest(runOptions);
         print(g, request, () => JSON.stringify(request, null, 2));

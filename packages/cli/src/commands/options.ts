@@ -31,6 +31,7 @@ export interface RunResourceFlags {
   baseOutputDir?: string;
   timeout?: number;
   serviceAccount?: string;
+  tensorboard?: string;
   wait: boolean;
   logs: boolean;
 }
@@ -51,6 +52,10 @@ export function runResourceOptions(cmd: Command, what: string): Command {
     .option('--base-output-dir <gs-uri>', 'where AIP_MODEL_DIR and friends point')
     .option('--timeout <seconds>', `stop the ${what} after this long`, int)
     .option('--service-account <email>', `service account the ${what} runs as`)
+    .option(
+      '--tensorboard <name|id>',
+      'stream AIP_TENSORBOARD_LOG_DIR to this TensorBoard (needs --service-account, as Vertex does)',
+    )
     .option('--no-wait', `return once the ${what} is created`)
     .option('--no-logs', 'do not print log lines while waiting');
 }

@@ -70,6 +70,7 @@ function runOptions(f: PipelineFlags, args: string[]): TrainingRunOptions {
     baseOutputDir: f.baseOutputDir,
     timeout: f.timeout,
     serviceAccount: f.serviceAccount,
+    tensorboard: f.tensorboard,
     modelDisplayName: f.modelDisplayName,
     parentModel: f.parentModel,
     modelVersionAliases: f.modelAlias,

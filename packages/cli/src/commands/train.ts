@@ -23,7 +23,11 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
       const g = globals();
       const job = await customJobFromFlags(args, o, g);
       if (o.dryRun) {
-        const request = await job.buildRequest({ timeout: o.timeout, serviceAccount: o.serviceAccount });
+        const request = await job.buildRequest({
+          timeout: o.timeout,
+          serviceAccount: o.serviceAccount,
+          tensorboard: o.tensorboard,
+        });
         print(g, request, () => JSON.stringify(request, null, 2));
         return;
       }
@@ -33,6 +37,7 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
           sync: o.wait,
           timeout: o.timeout,
           serviceAccount: o.serviceAccount,
+          tensorboard: o.tensorboard,
           onProgress: display.listener,
         });
       } finally {

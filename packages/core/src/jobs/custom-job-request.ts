@@ -1,5 +1,6 @@
 import { type ResolvedConfig, requireStagingBucket } from '../config.ts';
-import { fullResourceName, locationPath } from '../resource-names.ts';
+import { locationPath } from '../resource-names.ts';
+import { jobTensorboard } from '../tensorboard/job-tensorboard.ts';
 import type { CustomJobOptions, CustomJobRunOptions } from './custom-job.ts';
 import { buildScheduling } from './scheduling.ts';
 import { buildWorkerPoolSpecs } from './worker-pool.ts';
@@ -34,15 +35,8 @@ export function buildCustomJobRequest(
   const network = run.network ?? config.network;
   if (network) jobSpec.network = network;
   if (run.enableWebAccess) jobSpec.enableWebAccess = true;
-  if (run.tensorboard) {
-    jobSpec.tensorboard = fullResourceName(
-      run.tensorboard,
-      'tensorboards',
-      config.project,
-      config.location,
-      'tensorboard',
-    );
-  }
+  const tensorboard = jobTensorboard(run.tensorboard, serviceAccount, config);
+  if (tensorboard) jobSpec.tensorboard = tensorboard;
   if (o.persistentResourceId) jobSpec.persistentResourceId = o.persistentResourceId;
   const customJob: Record<string, unknown> = {
     displayName: o.displayName ?? `CustomJob ${localTimestamp(' ')}`,

@@ -4,6 +4,7 @@ import { ValidationError } from '../errors.ts';
 import { localTimestamp } from '../jobs/custom-job-request.ts';
 import { buildModelSpec } from '../models/model-spec.ts';
 import { fullResourceName, locationPath } from '../resource-names.ts';
+import { jobTensorboard } from '../tensorboard/job-tensorboard.ts';
 import { toProtoValue } from '../value.ts';
 import { CUSTOM_TASK_DEFINITION, type PoolTask, schedulingStruct, workerPoolStructs } from './task-inputs.ts';
 import {
@@ -57,14 +58,8 @@ export async function buildPipelineRequest(
   if (serviceAccount) inputs.service_account = serviceAccount;
   const network = run.network ?? config.network;
   if (network) inputs.network = network;
-  if (run.tensorboard)
-    inputs.tensorboard = fullResourceName(
-      run.tensorboard,
-      'tensorboards',
-      config.project,
-      config.location,
-      'tensorboard',
-    );
+  const tensorboard = jobTensorboard(run.tensorboard, serviceAccount, config);
+  if (tensorboard) inputs.tensorboard = tensorboard;
   if (run.enableWebAccess) inputs.enable_web_access = true;
   if (run.enableDashboardAccess) inputs.enable_dashboard_access = true;
   if (run.persistentResourceId) inputs.persistent_resource_id = run.persistentResourceId;

@@ -20,6 +20,28 @@ interface ServerReplica {
   startedAt: number;
 }
 
+/** One replica as {@link ServingPool.status} shows it. */
+export interface ReplicaStatus {
+  task: string;
+  port: number;
+  pid: number | undefined;
+  /** Healthy and taking requests. */
+  ready: boolean;
+  inFlight: number;
+  /** Epoch milliseconds. */
+  startedAt: number;
+  lastUsed: number;
+}
+
+/** The replica range and the replicas of a deployed model, now. */
+export interface PoolStatus {
+  min: number;
+  max: number;
+  /** Replicas being launched that have no port yet. */
+  starting: number;
+  replicas: ReplicaStatus[];
+}
+
 /** Default: a replica idle this long above `minReplicaCount` is stopped. */
 export const DEFAULT_SCALE_DOWN_SECONDS = 30;
 /** Crashes in a row (each within a minute of starting) after which a replica is not restarted again. */
@@ -72,6 +94,24 @@ export class ServingPool {
   /** Replicas running now (ready or starting). */
   get size(): number {
     return this.replicas.length + this.starting;
+  }
+
+  /** A read-only view of the replicas (the console shows it). */
+  status(): PoolStatus {
+    return {
+      min: this.min,
+      max: this.max,
+      starting: this.starting,
+      replicas: this.replicas.map((r) => ({
+        task: r.replica.task,
+        port: r.port,
+        pid: r.replica.pid,
+        ready: r.ready && !r.refused,
+        inFlight: r.inFlight,
+        startedAt: r.startedAt,
+        lastUsed: r.lastUsed,
+      })),
+    };
   }
 
   /** Starts `min` replicas and resolves when all are healthy; rejects with the server's own error. */

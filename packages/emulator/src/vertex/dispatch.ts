@@ -5,6 +5,9 @@ import { type Json, protoRoot } from './protos.ts';
 import { RpcError } from './rpc-error.ts';
 import { fieldErrors, missingRequiredFields } from './validate.ts';
 
+/** Where a call came from: the wire (logged), or the emulator's own console (not logged). */
+export type Transport = 'grpc' | 'http' | 'internal';
+
 /** Handles one RPC: canonical proto3 JSON in, canonical proto3 JSON out. */
 export type RpcHandler = (request: Json) => Promise<Json> | Json;
 
@@ -23,7 +26,7 @@ export interface RpcMethod {
   requestType: protobuf.Type;
   responseType: protobuf.Type;
   /** Validates, runs and logs one call; throws {@link RpcError}. */
-  invoke(request: Json, transport: 'grpc' | 'http'): Promise<Json>;
+  invoke(request: Json, transport: Transport): Promise<Json>;
 }
 
 /**
@@ -39,6 +42,16 @@ export class RpcDispatcher {
     this.log = log;
   }
 
+  /**
+   * Calls a served method in-process, unlogged (the console reads through the same handlers and checks as
+   * the wire): `call('google.cloud.aiplatform.v1.JobService/ListCustomJobs', { parent })`.
+   */
+  call(method: string, request: Json): Promise<Json> {
+    const found = this.methods.find((m) => m.path === `/${method.replace(/^\//, '')}`);
+    if (!found) throw new Error(`No served method ${method}`);
+    return found.invoke(request, 'internal');
+  }
+
   /** Serves a service from the shipped protos; methods without a handler answer UNIMPLEMENTED by name. */
   register(serviceName: string, handlers: ServiceHandlers): void {
     const service = protoRoot().lookupService(serviceName);
@@ -49,7 +62,7 @@ export class RpcDispatcher {
       const handle = typeof entry === 'function' ? entry : entry?.handle;
       const validate = typeof entry === 'function' ? undefined : entry?.validate;
       const requestType = method.resolvedRequestType!;
-      const invoke = async (request: Json, transport: 'grpc' | 'http'): Promise<Json> => {
+      const invoke = async (request: Json, transport: Transport): Promise<Json> => {
         const started = performance.now();
         try {
           if (!handle)
@@ -64,13 +77,14 @@ export class RpcDispatcher {
           errors.push(...(validate?.(request) ?? []).filter(([f]) => !errors.some(([g]) => g === f)));
           if (errors.length) throw fieldErrors(errors);
           const response = await handle(request);
-          this.log.record({
-            transport,
-            method: path,
-            request,
-            status: 'OK',
-            durationMs: performance.now() - started,
-          });
+          if (transport !== 'internal')
+            this.log.record({
+              transport,
+              method: path,
+              request,
+              status: 'OK',
+              durationMs: performance.now() - started,
+            });
           return response;
         } catch (err) {
           const rpc =
@@ -78,14 +92,15 @@ export class RpcDispatcher {
               ? err
               : new RpcError(status.INTERNAL, err instanceof Error ? err.message : String(err));
           if (!(err instanceof RpcError)) console.error(`terra-vertex emulator: ${path} failed:`, err);
-          this.log.record({
-            transport,
-            method: path,
-            request,
-            status: status[rpc.code] ?? String(rpc.code),
-            error: rpc.message,
-            durationMs: performance.now() - started,
-          });
+          if (transport !== 'internal')
+            this.log.record({
+              transport,
+              method: path,
+              request,
+              status: status[rpc.code] ?? String(rpc.code),
+              error: rpc.message,
+              durationMs: performance.now() - started,
+            });
           throw rpc;
         }
       };

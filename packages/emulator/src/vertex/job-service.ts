@@ -8,6 +8,7 @@ import type { Json } from './protos.ts';
 import { failedPrecondition, invalidArgument, notFound } from './rpc-error.ts';
 
 const PARENT = /^projects\/[^/]+\/locations\/[^/]+$/;
+const TENSORBOARD_NAME = /^projects\/[^/]+\/locations\/[^/]+\/tensorboards\/[^/]+$/;
 const TERMINAL = new Set([
   'JOB_STATE_SUCCEEDED',
   'JOB_STATE_FAILED',
@@ -57,6 +58,20 @@ export function customJobErrors(job: Json, prefix = 'custom_job'): [string, stri
   const base = (spec.baseOutputDirectory as Json | undefined)?.outputUriPrefix as string | undefined;
   if (base && !base.startsWith('gs://'))
     errors.push([`${prefix}.job_spec.base_output_directory.output_uri_prefix`, 'Must be a gs:// URI.']);
+  const tensorboard = spec.tensorboard as string | undefined;
+  if (tensorboard) {
+    // Vertex's own words (CreateCustomJob): "custom_job.job_spec.service_account must be specified when uploading to TensorBoard".
+    if (!spec.serviceAccount)
+      errors.push([
+        `${prefix}.job_spec.service_account`,
+        'service_account must be specified when uploading to TensorBoard.',
+      ]);
+    if (!TENSORBOARD_NAME.test(tensorboard))
+      errors.push([
+        `${prefix}.job_spec.tensorboard`,
+        `${JSON.stringify(tensorboard)} is not a Tensorboard resource name: expected projects/{project}/locations/{location}/tensorboards/{tensorboard}.`,
+      ]);
+  }
   return errors;
 }
 
