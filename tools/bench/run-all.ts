@@ -10,6 +10,7 @@ const benches = [
   'search-bench.ts',
   'automl-bench.ts',
   'bqml-bench.ts',
+  'tensorboard-bench.ts',
 ];
 for (const b of benches) {
   console.log(`\n## ${b}`);

@@ -10,8 +10,10 @@
  *   8. tune: a grid study with parallel trials (HTML report, PNG chart), median early stopping, a Vizier loop
  *   9. AutoML Vision on the digits (dataset import, budgeted training, evaluation) and XRAI explanations
  *  10. BigQuery and BigQuery ML: a load job, queries with parameters, two SQL baselines, ROC curves, explanations
- *  11. the same through the `tvx` CLI against a separately started emulator
- *  12. the ready-to-run notebooks, executed headless as a Terra user would run them
+ *  11. TensorBoard and Experiments: two runs linked to a TensorBoard, scalars read live, compared side by side;
+ *      the local console's pages captured in headless Chromium
+ *  12. the same through the `tvx` CLI against a separately started emulator
+ *  13. the ready-to-run notebooks, executed headless as a Terra user would run them
  * Run it with `npm run demo` (after tools/setup/install.sh).
  */
 import { spawnSync } from 'node:child_process';
@@ -39,6 +41,7 @@ import { startEmulator } from '@terra-vertex/emulator';
 import { automlDemo } from './automl-demo.ts';
 import { bqmlDemo } from './bqml-demo.ts';
 import { servingDemo } from './serving-demo.ts';
+import { tensorboardDemo } from './tensorboard-demo.ts';
 import { tuningDemo } from './tuning-demo.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -159,6 +162,7 @@ try {
   await tuningDemo(pool, OUT_DIR);
   await automlDemo(OUT_DIR);
   await bqmlDemo(OUT_DIR);
+  await tensorboardDemo(OUT_DIR, `${emu.httpAddress}/console`);
 } finally {
   await closeClients();
   await emu.stop();
@@ -260,6 +264,9 @@ try {
     ],
     emuEnv,
   );
+  cli(['tensorboard', 'create', '--display-name', 'cli-tensorboard'], emuEnv);
+  cli(['tensorboard', 'list'], emuEnv);
+  cli(['console'], emuEnv);
   cli(['bq', 'load-sample', 'breast-cancer', '--dataset', 'cli_samples'], emuEnv);
   const table = `${EMULATOR_DEFAULT_PROJECT}.cli_samples.breast_cancer`;
   cli(['bq', 'query', `SELECT diagnosis, COUNT(*) AS n FROM \`${table}\` GROUP BY diagnosis`], emuEnv);

@@ -69,6 +69,7 @@ describe('tvx generate and notebooks', () => {
       ['04-deploy-and-predict.ipynb', 'uploaded'],
       ['05-automl-vision-xai.ipynb', 'uploaded'],
       ['06-bigquery-ml-baseline.ipynb', 'uploaded'],
+      ['07-tensorboard.ipynb', 'uploaded'],
     ]);
     expect(first[0]!.uri).toBe('gs://fc-cli-test/notebooks/01-custom-training.ipynb');
     const again = json<{ status: string }[]>([

@@ -12,6 +12,7 @@ import {
   CustomPythonPackageTrainingJob,
   discreteParameter,
   HyperparameterTuningJob,
+  JobFailedError,
   resolveConfig,
   type ScalarSeries,
   stagePythonPackage,
@@ -322,6 +323,32 @@ describe('TensorBoard on the emulator', () => {
     // The same experiment through the job's resource name, e.g. after a notebook restart.
     expect((await tensorboardExperimentForJob(job.resourceName)).resourceName).toBe(experiment.resourceName);
   });
+  it('watchScalars reports a job that failed before writing scalars by its own error', async () => {
+    const { packageUri } = await generatedTrainer();
+    const job = new CustomJob({
+      displayName: 'tb-failing-job',
+      workerPoolSpecs: [
+        {
+          pythonPackageSpec: {
+            executorImageUri: SKLEARN_IMAGE,
+            packageUris: [packageUri],
+            pythonModule: 'trainer.task',
+            args: ['--data', 'gs://no-such-bucket/none.csv'],
+          },
+        },
+      ],
+    });
+    await job.run({ tensorboard: tb.id, serviceAccount: SA, sync: false });
+    const watch = watchScalars(job, { intervalMs: 200 });
+    const failure = await watch.done.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(JobFailedError);
+    expect((failure as JobFailedError).state).toBe('JOB_STATE_FAILED');
+    expect((failure as Error).message).toContain('exited with a non-zero status');
+  });
+
   it('a training pipeline leads to the experiment of its backing custom job', async () => {
     const { packageUri, dataUri } = await generatedTrainer();
     const training = new CustomPythonPackageTrainingJob({

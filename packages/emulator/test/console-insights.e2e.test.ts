@@ -123,6 +123,70 @@ describe('experiments and TensorBoard in the console', () => {
     expect(rows[1]).toMatch(/^lr-big\s+Running\s+.+\s+0\.1\s+sgd\s+0\.2\s+0\.77\s+—$/);
   });
 
+  it("charts an experiment's time-series metrics from its backing TensorBoard, a line per run", async () => {
+    const [op] = await tb.createTensorboard({ parent, tensorboard: { displayName: 'backing' } });
+    const board = (await op.promise())[0].name!;
+    const [tbExp] = await tb.createTensorboardExperiment({
+      parent: board,
+      tensorboardExperimentId: 'curves',
+      tensorboardExperiment: { displayName: 'curves Backing Tensorboard Experiment' },
+    });
+    const [exp] = await md.createContext({
+      parent: store,
+      contextId: 'curves',
+      context: {
+        displayName: 'curves',
+        schemaTitle: 'system.Experiment',
+        schemaVersion: '0.0.1',
+        metadata: struct({ experiment_deleted: false, backing_tensorboard_resource: board }),
+      },
+    });
+    for (const [id, scale] of [
+      ['run-a', 1],
+      ['run-b', 2],
+    ] as const) {
+      const [run] = await md.createContext({
+        parent: store,
+        contextId: `curves-${id}`,
+        context: {
+          displayName: id,
+          schemaTitle: 'system.ExperimentRun',
+          schemaVersion: '0.0.1',
+          metadata: struct({ _params: { scale }, _metrics: {}, _state: 'COMPLETE' }),
+        },
+      });
+      await md.addContextChildren({ context: exp.name, childContexts: [run.name!] });
+      const [tbRun] = await tb.createTensorboardRun({
+        parent: tbExp.name,
+        tensorboardRunId: id,
+        tensorboardRun: { displayName: id },
+      });
+      const [series] = await tb.createTensorboardTimeSeries({
+        parent: tbRun.name,
+        tensorboardTimeSeries: { displayName: 'loss', valueType: 'SCALAR', pluginName: 'scalars' },
+      });
+      await tb.writeTensorboardRunData({
+        tensorboardRun: tbRun.name,
+        timeSeriesData: [
+          {
+            tensorboardTimeSeriesId: series.name!.split('/').pop(),
+            valueType: 'SCALAR',
+            values: [1, 2, 3].map((step) => ({
+              step,
+              wallTime: { seconds: 1_700_000_000 + step },
+              scalar: { value: scale / step },
+            })),
+          },
+        ],
+      });
+    }
+    const o = await open('/console/experiments/curves', 'experiment-curves');
+    expect(await shown(o.page.locator('h2').last())).toBe('Time-series metrics');
+    const charts = o.page.locator('.charts .chart');
+    expect(await charts.count()).toBe(1);
+    expect(await shown(charts.first())).toMatch(/loss[\s\S]*run-a[\s\S]*run-b/);
+  });
+
   it("charts a running job's TensorBoard scalars and adds points without a reload", async () => {
     const [op] = await tb.createTensorboard({ parent, tensorboard: { displayName: 'board' } });
     const board = (await op.promise())[0].name!;
@@ -199,7 +263,7 @@ describe('experiments and TensorBoard in the console', () => {
   });
 
   it('raised no console error or page error on any page', () => {
-    expect(opened.length).toBe(6);
+    expect(opened.length).toBe(7);
     expect(opened.flatMap((o) => o.errors)).toEqual([]);
   });
 });

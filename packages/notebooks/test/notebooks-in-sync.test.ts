@@ -26,6 +26,7 @@ describe('the committed notebooks', () => {
       '04-deploy-and-predict.ipynb',
       '05-automl-vision-xai.ipynb',
       '06-bigquery-ml-baseline.ipynb',
+      '07-tensorboard.ipynb',
     ]);
     for (const file of files) {
       const nb = JSON.parse(readFileSync(file, 'utf8'));

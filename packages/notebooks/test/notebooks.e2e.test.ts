@@ -60,6 +60,7 @@ describe('the notebooks, executed headless', () => {
     '04-deploy-and-predict',
     '05-automl-vision-xai',
     '06-bigquery-ml-baseline',
+    '07-tensorboard',
     '03-my-experiment',
   ])('%s runs to the end', (name) => {
     const run = runs.get(name)!;
@@ -80,8 +81,14 @@ describe('the notebooks, executed headless', () => {
     expect(shown(c, 'reattach')).toMatch(/customJobs\/\d+[\s\S]*>SUCCEEDED<[\s\S]*JOB_STATE_SUCCEEDED/);
     expect(shown(c, 'logs')).toContain('PARAMS_SHA256');
     expect(shown(c, 'model')).toMatch(/-tabular-model[\s\S]*PIPELINE_STATE_SUCCEEDED/);
+    expect(shown(c, 'tensorboard')).toMatch(
+      /TensorBoard projects\/.*\/tensorboards\/\d+; jobs run as vertex-runner@/,
+    );
     expect(shown(c, 'results')).toContain('accuracy');
-    expect(mimeTypes(c, 'results')).toEqual(['text/html', 'image/svg+xml', 'image/png']);
+    expect(shown(c, 'results')).toMatch(
+      /Learning curves \(TensorBoard experiment \d+\)[\s\S]*<svg[\s\S]*train\/loss/,
+    );
+    expect(mimeTypes(c, 'results')).toEqual(['text/html', 'text/html', 'image/png']);
     expect(shown(c, 'cleanup')).toMatch(/deleted .*-tabular-model, .*-iris-script-model/);
   });
 
@@ -101,6 +108,7 @@ describe('the notebooks, executed headless', () => {
     expect(shown(c, 'tune')).toMatch(/tuning: JOB_STATE_SUCCEEDED, 8 trials/);
     expect(shown(c, 'trials')).toMatch(/learning_rate[\s\S]*hidden_units[\s\S]*accuracy/);
     expect(shown(c, 'plots')).toContain('<svg');
+    expect(shown(c, 'trial-curves')).toMatch(/eval\/accuracy by epoch, one line per trial[\s\S]*<svg/);
     expect(mimeTypes(c, 'plots')).toEqual(['text/html', 'image/png']);
     expect(shown(c, 'best')).toMatch(
       /best: trial \d+, accuracy 0\.\d+, --learning_rate=\S+ --hidden_units=\d+/,
@@ -122,6 +130,27 @@ describe('the notebooks, executed headless', () => {
     expect(shown(c, 'split')).toMatch(/version 1[\s\S]*version 2|version 2[\s\S]*version 1/);
     expect(shown(c, 'promote')).toMatch(/answered by version 2/);
     expect(shown(c, 'teardown')).toMatch(/deleted projects\/.*\/endpoints\/\d+/);
+  });
+
+  it('07: watches two runs live in TensorBoard, compares them in an experiment, uploads a folder, links the console', () => {
+    const c = cells('07-tensorboard');
+    expect(shown(c, 'runs')).toMatch(/lr-0-003: JOB_STATE_SUCCEEDED[\s\S]*lr-0-03: JOB_STATE_SUCCEEDED/);
+    expect(shown(c, 'runs')).toMatch(/learning curves \(live\)[\s\S]*<svg/);
+    const table = shown(c, 'compare');
+    for (const column of [
+      'run_name',
+      'param.learning_rate',
+      'metric.accuracy',
+      'time_series_metric.eval_accuracy',
+    ])
+      expect(table).toContain(column);
+    expect(table).toMatch(/lr-0-003[\s\S]*COMPLETE/);
+    expect(shown(c, 'curves')).toMatch(/Learning curves of both runs[\s\S]*lr-0-003[\s\S]*lr-0-03/);
+    expect(shown(c, 'upload')).toMatch(/uploaded \d+ points in runs lr-0-003/);
+    expect(shown(c, 'console')).toMatch(/http:\/\/127\.0\.0\.1:\d+\/console\/experiments\/tvx-lr-/);
+    expect(shown(c, 'cleanup')).toMatch(
+      /deleted experiment tvx-lr-\w+ and projects\/.*\/experiments\/tvx-lr-\w+-local/,
+    );
   });
 
   it('06: loads the table into BigQuery, trains two BQML baselines, evaluates, explains, predicts, cleans up', () => {

@@ -1,5 +1,5 @@
 import { type TslabDisplay, tslabModule } from '../display/notebook.ts';
-import { ApiError, StatusCode } from '../errors.ts';
+import { ApiError, JobFailedError, StatusCode } from '../errors.ts';
 import type { CustomJob } from '../jobs/custom-job.ts';
 import type { TrainingJob } from '../training/training-job.ts';
 import type { HyperparameterTuningJob } from '../tuning/hyperparameter-tuning-job.ts';
@@ -16,6 +16,24 @@ export interface WatchScalarsOptions extends ScalarsHtmlOptions {
   signal?: AbortSignal;
   /** Called with the series after every read (e.g. for a CLI or a test). */
   onUpdate?: (series: ScalarSeries[]) => void;
+}
+
+/**
+ * A job that ended before writing any event file: a failure is reported as the job's own error (the missing
+ * experiment is only its consequence); a success without scalars shows an empty chart.
+ */
+function endedWithoutScalars(
+  job: Exclude<Watched, TensorboardExperiment>,
+  options: WatchScalarsOptions,
+  render: (html: string) => void,
+): ScalarSeries[] {
+  if (!/_STATE_SUCCEEDED$/.test(job.state)) {
+    const why = job.error?.message || 'it wrote no TensorBoard scalars';
+    throw new JobFailedError(job.resourceName, job.state, why);
+  }
+  render(scalarsHtml([], { ...options, title: options.title ?? 'The job wrote no TensorBoard scalars' }));
+  options.onUpdate?.([]);
+  return [];
 }
 
 /** A running {@link watchScalars}. */
@@ -74,7 +92,9 @@ export function watchScalars(target: Watched, options: WatchScalarsOptions = {})
         try {
           experiment = await tensorboardExperimentForJob(target as Exclude<Watched, TensorboardExperiment>);
         } catch (err) {
-          if (!(err instanceof ApiError && err.code === StatusCode.NOT_FOUND) || ended) throw err;
+          if (!(err instanceof ApiError && err.code === StatusCode.NOT_FOUND)) throw err;
+          if (ended)
+            return endedWithoutScalars(target as Exclude<Watched, TensorboardExperiment>, options, render);
           render(
             scalarsHtml([], { ...options, title: options.title ?? 'Waiting for the job’s first scalars…' }),
           );

@@ -26,6 +26,7 @@ describe('notebook templates', () => {
       '04-deploy-and-predict',
       '05-automl-vision-xai',
       '06-bigquery-ml-baseline',
+      '07-tensorboard',
     ]);
   });
 
@@ -36,6 +37,7 @@ describe('notebook templates', () => {
     '04-deploy-and-predict',
     '05-automl-vision-xai',
     '06-bigquery-ml-baseline',
+    '07-tensorboard',
   ])('%s renders deterministically to a tslab notebook with setup, cost and cleanup cells', (name) => {
     const text = renderNotebook(name);
     expect(renderNotebook(name)).toBe(text);
@@ -89,7 +91,7 @@ describe('notebook templates', () => {
   it('names the templates when asked for an unknown one', () => {
     expect(() => renderNotebook('06-nope')).toThrow(NotebookTemplateError);
     expect(() => renderNotebook('06-nope')).toThrow(
-      /Use one of: 01-custom-training, 02-distributed-training, 03-hyperparameter-tuning, 04-deploy-and-predict, 05-automl-vision-xai, 06-bigquery-ml-baseline/,
+      /Use one of: 01-custom-training, 02-distributed-training, 03-hyperparameter-tuning, 04-deploy-and-predict, 05-automl-vision-xai, 06-bigquery-ml-baseline, 07-tensorboard/,
     );
   });
 

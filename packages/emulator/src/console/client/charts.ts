@@ -63,7 +63,7 @@ export const CHARTS_JS = `'use strict';
   };
   for (const el of document.querySelectorAll('.chart[data-chart]')) {
     const spec = JSON.parse(el.dataset.chart);
-    const width = Math.max(280, Math.min(600, el.parentElement.clientWidth - 40));
+    const width = Math.max(280, Math.min(460, el.parentElement.clientWidth - 40));
     let plot = new uPlot(options(spec, width), align(spec), el.querySelector('.plot') || el);
     el.dataset.ready = 'true';
     if (!el.dataset.src) continue;

@@ -6,6 +6,7 @@ import { formatNumber, lastSegment, stateLabel } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { empty, facts, page, problem } from '../layout.ts';
 import { manyPlaces, when, whereCell } from './common.ts';
+import { scalarCharts, scalarSpecs } from './tensorboards.ts';
 
 const EXPERIMENT = 'system.Experiment';
 const RUN = 'system.ExperimentRun';
@@ -85,6 +86,25 @@ export async function experimentsPage(data: ConsoleData): Promise<string> {
   return page({ title: 'Experiments', section: 'experiments', body });
 }
 
+/**
+ * The runs' time-series metrics (`logTimeSeriesMetrics`), one chart per metric with a line per run: they live
+ * in the backing TensorBoard's experiment of the same name, a TensorBoard run per experiment run.
+ */
+async function timeSeriesCharts(data: ConsoleData, experiment: Json): Promise<SafeHtml | ''> {
+  const tb = meta(experiment).backing_tensorboard_resource as string | undefined;
+  if (!tb) return '';
+  const expId = lastSegment(experiment.name);
+  const specs = await data.attempt('TensorboardService/ReadTensorboardTimeSeriesData', () =>
+    scalarSpecs(data, `${tb}/experiments/${expId}`).catch((err: unknown) => {
+      // No run has logged a time series yet, so the TensorBoard experiment does not exist.
+      if (err instanceof RpcError && err.code === status.NOT_FOUND) return new Map();
+      throw err;
+    }),
+  );
+  if (specs.ok && !specs.value.size) return '';
+  return html`<h2>Time-series metrics</h2>${specs.ok ? scalarCharts(specs.value, lastSegment(tb), expId) : problem(specs.error)}`;
+}
+
 function tensorboardLink(e: Json): SafeHtml | string {
   const tb = meta(e).backing_tensorboard_resource as string | undefined;
   if (!tb) return '—';
@@ -104,16 +124,18 @@ export async function experimentPage(data: ConsoleData, id: string): Promise<str
   const experiment = all.value.find((c) => c.schemaTitle === EXPERIMENT && lastSegment(c.name) === id);
   if (!experiment) return undefined;
   const runs = runsOf(all.value, experiment);
+  const curves = await timeSeriesCharts(data, experiment);
   const body = html`${facts([
     ['Resource name', html`<code>${experiment.name}</code>`],
     ['Created', when(experiment.createTime)],
     ['Description', (experiment.description as string) || undefined],
     ['TensorBoard', tensorboardLink(experiment)],
-  ])}<h2>Runs</h2>${runs.length ? runsTable(runs) : empty('runs in this experiment', html`Call <code>startRun('run-1')</code> after <code>init({ experiment: '${id}' })</code> to add one.`)}`;
+  ])}<h2>Runs</h2>${runs.length ? runsTable(runs) : empty('runs in this experiment', html`Call <code>startRun('run-1')</code> after <code>init({ experiment: '${id}' })</code> to add one.`)}${curves}`;
   return page({
     title: (experiment.displayName as string) || id,
     section: 'experiments',
     trail: [['Experiments', '/console/experiments']],
     body,
+    scripts: curves ? ['charts'] : [],
   });
 }

@@ -74,6 +74,17 @@ export async function scalarSpecs(data: ConsoleData, experiment: string): Promis
   return new Map([...specs].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** One live chart per tag (the client refetches each from the scalars API), or the empty state. */
+export function scalarCharts(specs: Map<string, ChartSpec>, tbId: string, expId: string): SafeHtml {
+  const base = `/console/api/tensorboards/${encodeURIComponent(tbId)}/experiments/${encodeURIComponent(expId)}/scalars?tag=`;
+  return specs.size
+    ? html`<div class="charts">${[...specs].map(([tag, spec]) => chart(tag, spec, base + encodeURIComponent(tag)))}</div>`
+    : empty(
+        'scalars in this experiment',
+        'Scalars appear as the trainer writes event files (reload to see new tags).',
+      );
+}
+
 /** `/console/tensorboards/:tb/experiments/:exp`: the experiment's scalars as charts, refreshed live. */
 export async function tensorboardExperimentPage(
   data: ConsoleData,
@@ -92,15 +103,7 @@ export async function tensorboardExperimentPage(
     scalarSpecs(data, name),
   );
   const job = await data.find('JobService/GetCustomJob', 'customJobs', expId).catch(() => undefined);
-  const base = `/console/api/tensorboards/${encodeURIComponent(tbId)}/experiments/${encodeURIComponent(expId)}/scalars?tag=`;
-  const charts = !specs.ok
-    ? problem(specs.error)
-    : specs.value.size
-      ? html`<div class="charts">${[...specs.value].map(([tag, spec]) => chart(tag, spec, base + encodeURIComponent(tag)))}</div>`
-      : empty(
-          'scalars in this experiment',
-          'Scalars appear as the trainer writes event files (reload to see new tags).',
-        );
+  const charts = !specs.ok ? problem(specs.error) : scalarCharts(specs.value, tbId, expId);
   const body = html`${facts([
     ['TensorBoard', `${(tb.displayName as string) || tbId} (${tbId})`],
     ['Resource name', html`<code>${name}</code>`],
