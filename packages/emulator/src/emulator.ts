@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { RequestLog } from './admin/request-log.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
 import { startLocalBigQuery } from './bigquery/index.ts';
-import { registerConsole } from './console/index.ts';
+import { projectLocations, registerConsole } from './console/index.ts';
 import { DatasetStore } from './datasets/dataset-store.ts';
 import { LogStore } from './logging/log-store.ts';
 import { registerLoggingRoutes } from './logging/routes.ts';
@@ -272,16 +272,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     BIGQUERY_EMULATOR_HOST: httpAddress,
   });
   return { vertexAddress, httpAddress, dataDir, env: { ...env }, stop };
-}
-
-/** `projects/{p}/locations/{l}` of every name, the emulator's default project first. */
-function projectLocations(names: string[]): string[] {
-  const found = new Set(['projects/demo-terra-vertex/locations/us-central1']);
-  for (const name of names) {
-    const m = /^projects\/[^/]+\/locations\/[^/]+/.exec(name);
-    if (m) found.add(m[0]);
-  }
-  return [...found];
 }
 
 function logHttpCalls(app: FastifyInstance, log: RequestLog): void {

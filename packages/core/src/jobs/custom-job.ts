@@ -34,7 +34,10 @@ export interface CustomJobRunOptions extends SchedulingOptions {
   serviceAccount?: string;
   network?: string;
   enableWebAccess?: boolean;
-  /** `projects/…/locations/…/tensorboards/…` to stream `AIP_TENSORBOARD_LOG_DIR` to. */
+  /**
+   * A tensorboard id or `projects/…/locations/…/tensorboards/…` in the job's location: what the trainer writes
+   * to `AIP_TENSORBOARD_LOG_DIR` is streamed into it while the job runs. Vertex requires `serviceAccount` with it.
+   */
   tensorboard?: string;
   /** `true` (default): resolve when the job has ended. `false`: resolve once it is created. */
   sync?: boolean;

@@ -56,6 +56,10 @@ export interface TrainingRunOptions extends TrainingRunResources, ModelRegistrat
   baseOutputDir?: string;
   serviceAccount?: string;
   network?: string;
+  /**
+   * A tensorboard id or `projects/…/locations/…/tensorboards/…` in the job's location: what the trainer writes
+   * to `AIP_TENSORBOARD_LOG_DIR` is streamed into it while the job runs. Vertex requires `serviceAccount` with it.
+   */
   tensorboard?: string;
   enableWebAccess?: boolean;
   enableDashboardAccess?: boolean;

@@ -14,7 +14,7 @@ import { tensorboardExperimentPage, tensorboardsPage } from './pages/tensorboard
 import { tuningListPage, tuningPage } from './pages/tuning.ts';
 import type { ConsoleSources } from './sources.ts';
 
-export type { ConsoleSources } from './sources.ts';
+export { type ConsoleSources, projectLocations } from './sources.ts';
 
 type Render = (data: ConsoleData, params: Record<string, string>) => Promise<string | undefined>;
 

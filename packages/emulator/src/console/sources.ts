@@ -11,3 +11,13 @@ export interface ConsoleSources {
   /** Every `projects/{p}/locations/{l}` that holds a resource, the emulator's default one first. */
   parents(): string[];
 }
+
+/** `projects/{p}/locations/{l}` of every resource name, the emulator's default project first. */
+export function projectLocations(names: string[]): string[] {
+  const found = new Set(['projects/demo-terra-vertex/locations/us-central1']);
+  for (const name of names) {
+    const m = /^projects\/[^/]+\/locations\/[^/]+/.exec(name);
+    if (m) found.add(m[0]);
+  }
+  return [...found];
+}
