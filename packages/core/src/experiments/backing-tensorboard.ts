@@ -7,7 +7,7 @@ import type { TensorboardServiceClient } from '@google-cloud/aiplatform/build/sr
 import type { ResolvedConfig } from '../config.ts';
 import { tensorboardServiceClient } from '../connection.ts';
 import { StatusCode, toApiError } from '../errors.ts';
-import { TB_EXPERIMENT_LABELS } from './constants.ts';
+import { SCHEMA_VERSION, TB_EXPERIMENT_LABELS, TB_RUN_ARTIFACT_SCHEMA, TRACKING_LABEL } from './constants.ts';
 
 const notFound = (err: unknown) => (err as { code?: number }).code === StatusCode.NOT_FOUND;
 
@@ -164,4 +164,16 @@ export async function deleteTensorboardRun(config: ResolvedConfig, tbRun: string
   } catch (err) {
     if (!notFound(err)) throw toApiError(err, `Deleting TensorBoard run ${tbRun}`);
   }
+}
+
+/** The `-tb-run` artifact recording a run's TensorboardRun (uri and metadata as `experiment_run_resource.py` writes them). */
+export function tensorboardRunArtifact(config: ResolvedConfig, tbRun: string) {
+  const host = config.emulator ? config.emulator.vertex : `${config.location}-aiplatform.googleapis.com`;
+  return {
+    schemaTitle: TB_RUN_ARTIFACT_SCHEMA,
+    schemaVersion: SCHEMA_VERSION,
+    uri: `https://${host}/v1/${tbRun}`,
+    state: 'LIVE',
+    metadata: { resourceName: tbRun, [TRACKING_LABEL]: true },
+  };
 }

@@ -1,4 +1,3 @@
-import { resolveConfig } from '../config.ts';
 import { StatusCode, ValidationError } from '../errors.ts';
 import type { JsonValue } from '../value.ts';
 import {
@@ -7,6 +6,7 @@ import {
   latestScalars,
   latestStep,
   tensorboardName,
+  tensorboardRunArtifact,
   writeScalars,
 } from './backing-tensorboard.ts';
 import {
@@ -27,7 +27,7 @@ import {
   validateRunState,
   validateTimeSeries,
 } from './constants.ts';
-import { Experiment, type ExperimentLocation } from './experiment.ts';
+import { type Experiment, type ExperimentLocation, experimentFor } from './experiment.ts';
 import type { MetadataApi, MetadataNode } from './metadata-api.ts';
 
 /** Which experiment a run belongs to: an {@link Experiment}, its name, or (unset) `init({ experiment })`. */
@@ -79,7 +79,7 @@ export class ExperimentRun {
     run: string,
     options: ExperimentRunOptions & { tensorboard?: string; state?: RunState } = {},
   ): Promise<ExperimentRun> {
-    const experiment = await experimentOf(options);
+    const experiment = await experimentFor(options);
     validateRunName(experiment.name, run);
     const state = validateRunState(options.state ?? 'RUNNING');
     const id = runContextId(experiment.name, run);
@@ -108,7 +108,7 @@ export class ExperimentRun {
 
   /** The run of that name, or undefined if there is none. */
   static async get(run: string, options: ExperimentRunOptions = {}): Promise<ExperimentRun | undefined> {
-    const experiment = await experimentOf(options);
+    const experiment = await experimentFor(options);
     const id = runContextId(experiment.name, run);
     const node = await experiment.api.get('contexts', id);
     if (node) {
@@ -126,7 +126,7 @@ export class ExperimentRun {
 
   /** Every run of an experiment, oldest first. */
   static async list(options: ExperimentRunOptions = {}): Promise<ExperimentRun[]> {
-    const experiment = await experimentOf(options);
+    const experiment = await experimentFor(options);
     const api = experiment.api;
     const contexts = await api.list(
       'contexts',
@@ -248,17 +248,10 @@ export class ExperimentRun {
       this.experiment.name,
       this.name,
     );
-    const host = config.emulator ? config.emulator.vertex : `${config.location}-aiplatform.googleapis.com`;
     const artifact = await this.api.create(
       'artifacts',
       `${this.node.name.split('/').pop()}${TB_RUN_ARTIFACT_SUFFIX}`,
-      {
-        schemaTitle: TB_RUN_ARTIFACT_SCHEMA,
-        schemaVersion: SCHEMA_VERSION,
-        uri: `https://${host}/v1/${tbRun}`,
-        state: 'LIVE',
-        metadata: { resourceName: tbRun, [TRACKING_LABEL]: true },
-      },
+      tensorboardRunArtifact(config, tbRun),
     );
     await this.api.addArtifacts(this.node.name, [artifact.name]);
     this.tensorboardRun = tbRun;
@@ -310,26 +303,4 @@ export class ExperimentRun {
     await this.api.delete(this.legacy ? 'executions' : 'contexts', this.node.name);
     if (this.legacy) await this.api.delete('artifacts', `${this.node.name.split('/').pop()}-metrics`);
   }
-}
-
-/** The experiment named by the options, or by `init({ experiment })`. */
-async function experimentOf(options: ExperimentRunOptions): Promise<Experiment> {
-  if (options.experiment && typeof options.experiment !== 'string') return options.experiment;
-  const { experiment: _, ...where } = options;
-  const config = await resolveConfig(where);
-  const name = options.experiment ?? config.experiment;
-  if (!name)
-    throw new ValidationError(
-      'experiment',
-      'experiment must be provided or experiment should be set using init',
-      "Pass { experiment: 'my-experiment' } or call init({ experiment: 'my-experiment' }) first.",
-    );
-  const found = await Experiment.get(name, where);
-  if (!found)
-    throw new ValidationError(
-      'experiment',
-      `Experiment ${name} does not exist`,
-      'Create it with Experiment.create(…) or init({ experiment }) + startRun(…).',
-    );
-  return found;
 }

@@ -212,3 +212,27 @@ export class Experiment {
     await this.api.delete('contexts', this.resourceName);
   }
 }
+
+/** The experiment named by the options, or by `init({ experiment })`. */
+export async function experimentFor(
+  options: ExperimentLocation & { experiment?: Experiment | string },
+): Promise<Experiment> {
+  if (options.experiment && typeof options.experiment !== 'string') return options.experiment;
+  const { experiment: _, ...where } = options;
+  const config = await resolveConfig(where);
+  const name = options.experiment ?? config.experiment;
+  if (!name)
+    throw new ValidationError(
+      'experiment',
+      'experiment must be provided or experiment should be set using init',
+      "Pass { experiment: 'my-experiment' } or call init({ experiment: 'my-experiment' }) first.",
+    );
+  const found = await Experiment.get(name, where);
+  if (!found)
+    throw new ValidationError(
+      'experiment',
+      `Experiment ${name} does not exist`,
+      'Create it with Experiment.create(…) or init({ experiment }) + startRun(…).',
+    );
+  return found;
+}
