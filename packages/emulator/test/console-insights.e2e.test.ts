@@ -230,6 +230,12 @@ describe('experiments and TensorBoard in the console', () => {
         .locator(`a[href="/console/tensorboards/${board.split('/').pop()}/experiments/${jobId}"]`)
         .count(),
     ).toBe(1);
+    const jobPage = await open(`/console/jobs/${jobId}`);
+    expect(
+      await jobPage.page
+        .locator(`.facts a[href="/console/tensorboards/${boardId}/experiments/${jobId}"]`)
+        .count(),
+    ).toBe(1);
     const o = await open(`/console/tensorboards/${boardId}/experiments/${jobId}`);
     const chart = o.page.locator('.chart[data-ready=true]');
     await chart.waitFor();
@@ -263,7 +269,7 @@ describe('experiments and TensorBoard in the console', () => {
   });
 
   it('raised no console error or page error on any page', () => {
-    expect(opened.length).toBe(7);
+    expect(opened.length).toBe(8);
     expect(opened.flatMap((o) => o.errors)).toEqual([]);
   });
 });

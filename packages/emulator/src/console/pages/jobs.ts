@@ -6,6 +6,26 @@ import { empty, facts, page, problem } from '../layout.ts';
 import { errorBox, manyPlaces, nameCell, stateBadge, when, whereCell } from './common.ts';
 import { logView } from './logs.ts';
 
+/**
+ * The job's tensorboard, linked to the TensorBoard experiment named after the job once it exists (a tuning
+ * trial's scalars live in its tuning job's experiment instead, so its tensorboard stays plain text).
+ */
+async function tensorboardLink(
+  data: ConsoleData,
+  tensorboard: string | undefined,
+  jobId: string,
+): Promise<SafeHtml | string | undefined> {
+  if (!tensorboard) return undefined;
+  const experiment = `${tensorboard}/experiments/${jobId}`;
+  const found = await data
+    .call('TensorboardService/GetTensorboardExperiment', { name: experiment })
+    .then(() => true)
+    .catch(() => false); // no experiment (yet): the job wrote no event files, or it is a tuning trial
+  return found
+    ? html`<a href="/console/tensorboards/${lastSegment(tensorboard)}/experiments/${jobId}">${tensorboard}</a>`
+    : tensorboard;
+}
+
 /** `1 × n1-standard-4, 2 × n1-standard-4` for a job's worker pools. */
 function poolsOf(job: Json): string {
   const pools = (((job.jobSpec as Json | undefined)?.workerPoolSpecs as Json[] | undefined) ?? []).filter(
@@ -60,7 +80,7 @@ export async function jobPage(data: ConsoleData, id: string): Promise<string | u
     ['Resource name', html`<code>${job.name}</code>`],
     ['Workers', poolsOf(job)],
     ['Output', ((spec.baseOutputDirectory as Json | undefined)?.outputUriPrefix as string) ?? undefined],
-    ['TensorBoard', (spec.tensorboard as string) || undefined],
+    ['TensorBoard', await tensorboardLink(data, spec.tensorboard as string | undefined, id)],
   ])}<h2>Logs</h2>${logView(data, id, job.name as string, job.state)}`;
   return page({
     title: (job.displayName as string) || id,
