@@ -39,7 +39,7 @@ export {
   type Problem,
   runnerProblems,
 } from './requirements.ts';
-export { metricRows, scalarSeries, type TrainingResults, trainingResults } from './results.ts';
+export { metricRows, type TrainingResults, trainingResults } from './results.ts';
 export {
   CLEARED_VARIABLES,
   ensureKernel,
