@@ -16,9 +16,15 @@ task = f"{spec['task']['type']}-{spec['task']['index']}"
 out = os.environ['AIP_MODEL_DIR'].replace('gs://', os.environ['TVX_GCS_MOUNT'] + '/')
 os.makedirs(out, exist_ok=True)
 keys = ['CLUSTER_SPEC', 'TF_CONFIG', 'AIP_MODEL_DIR', 'AIP_CHECKPOINT_DIR', 'AIP_TENSORBOARD_LOG_DIR', 'CLOUD_ML_JOB_ID', 'MY_VAR']
-json.dump({k: os.environ.get(k) for k in keys} | {'pid': os.getpid()}, open(os.path.join(out, task + '.json'), 'w'))
+tmp = os.path.join(out, task + '.json.tmp')
+with open(tmp, 'w') as f: json.dump({k: os.environ.get(k) for k in keys} | {'pid': os.getpid()}, f)
+os.replace(tmp, os.path.join(out, task + '.json'))
 print('hello from', task, flush=True)
 if os.environ.get('FAIL_TASK') == task:
+    # Fail only once the chief has written its file: on a loaded machine it may not have started yet.
+    for _ in range(600):
+        if os.path.exists(os.path.join(out, 'workerpool0-0.json')): break
+        time.sleep(0.05)
     print('worker failed on purpose', file=sys.stderr, flush=True)
     sys.exit(3)
 time.sleep(float(os.environ.get('SLEEP', '0')))
