@@ -94,6 +94,7 @@ export {
   type SqlQuery,
   selectRows,
 } from './bqml/sql.ts';
+export * from './compare/index.ts';
 export {
   BREAST_CANCER_LABEL,
   type BreastCancerFrame,

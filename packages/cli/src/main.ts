@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { registerAutoml } from './commands/automl.ts';
 import { registerBq } from './commands/bq.ts';
 import { registerBqml } from './commands/bqml.ts';
+import { registerCleanup } from './commands/cleanup.ts';
+import { registerCompare } from './commands/compare.ts';
 import { registerConsole } from './commands/console.ts';
 import { registerEmulator } from './commands/emulator.ts';
 import { registerEndpoints } from './commands/endpoints.ts';
@@ -41,6 +43,8 @@ export function buildProgram(): Command {
   registerConsole(program, globals);
   registerTensorboard(program, globals);
   registerExperiments(program, globals);
+  registerCompare(program, globals);
+  registerCleanup(program, globals);
   return program;
 }
 

@@ -41,6 +41,7 @@ export {
   DEFAULT_BIGQUERY_LOCATION,
   toBigQueryError,
 } from './bigquery/client.ts';
+export * from './cleanup/index.ts';
 export {
   EMULATOR_DEFAULT_BUCKET,
   EMULATOR_DEFAULT_PROJECT,
@@ -67,6 +68,7 @@ export {
   vertexClientOptions,
   vizierServiceClient,
 } from './connection.ts';
+export * from './cost/index.ts';
 export {
   buildCreateDatasetRequest,
   buildImportConfigs,

@@ -1,0 +1,2 @@
+// Placeholder: the comparison helpers (issue 10) fill this module.
+export {};
