@@ -12,8 +12,10 @@
  *  10. BigQuery and BigQuery ML: a load job, queries with parameters, two SQL baselines, ROC curves, explanations
  *  11. TensorBoard and Experiments: two runs linked to a TensorBoard, scalars read live, compared side by side;
  *      the local console's pages captured in headless Chromium
- *  12. the same through the `tvx` CLI against a separately started emulator
- *  13. the ready-to-run notebooks, executed headless as a Terra user would run them
+ *  12. cost control: a run priced line by line and refused by maxCost; a PyTorch CNN, AutoML Vision and BigQuery ML
+ *      compared on the same held-out digits (leaderboard, HTML report); what keeps costing money, cleaned up
+ *  13. the same through the `tvx` CLI against a separately started emulator
+ *  14. the ready-to-run notebooks, executed headless as a Terra user would run them
  * Run it with `npm run demo` (after tools/setup/install.sh).
  */
 import { spawnSync } from 'node:child_process';
@@ -40,6 +42,7 @@ import {
 import { startEmulator } from '@terra-vertex/emulator';
 import { automlDemo } from './automl-demo.ts';
 import { bqmlDemo } from './bqml-demo.ts';
+import { compareDemo } from './compare-demo.ts';
 import { servingDemo } from './serving-demo.ts';
 import { tensorboardDemo } from './tensorboard-demo.ts';
 import { tuningDemo } from './tuning-demo.ts';
@@ -163,6 +166,7 @@ try {
   await automlDemo(OUT_DIR);
   await bqmlDemo(OUT_DIR);
   await tensorboardDemo(OUT_DIR, `${emu.httpAddress}/console`);
+  await compareDemo(OUT_DIR, packageUri, SKLEARN);
 } finally {
   await closeClients();
   await emu.stop();
@@ -226,7 +230,6 @@ try {
   const endpointId = endpoint.name.split('/').pop()!;
   cli(['endpoints', 'deploy', endpointId, model.name.split('/').pop()!.split('@')[0]!], emuEnv);
   cli(['endpoints', 'predict', endpointId, '--instances', '[[5.1,3.5,1.4,0.2],[6.7,3.0,5.2,2.3]]'], emuEnv);
-  cli(['endpoints', 'delete', endpointId, '--force'], emuEnv);
   cli(
     [
       'hptune',
@@ -266,6 +269,48 @@ try {
   );
   cli(['tensorboard', 'create', '--display-name', 'cli-tensorboard'], emuEnv);
   cli(['tensorboard', 'list'], emuEnv);
+  cli(
+    [
+      'train',
+      'custom-job',
+      '--package-dir',
+      trainerDir,
+      '--module',
+      'trainer.task',
+      '--machine-type',
+      'n1-standard-8',
+      '--replica-count',
+      '4',
+      '--expected-duration',
+      '2h',
+      '--dry-run',
+    ],
+    emuEnv,
+  );
+  const refused = spawnSync(
+    process.execPath,
+    [
+      tvx,
+      'train',
+      'custom-job',
+      '--package-dir',
+      trainerDir,
+      '--module',
+      'trainer.task',
+      '--expected-duration',
+      '2h',
+      '--max-cost',
+      '0.01',
+    ],
+    { env: { ...env, ...emuEnv }, encoding: 'utf8' },
+  );
+  console.log(
+    `  $ tvx train custom-job … --expected-duration 2h --max-cost 0.01\n${`${refused.stdout}${refused.stderr}`.trim().replace(/^/gm, '    ')}`,
+  );
+  if (refused.status !== 2) throw new Error(`--max-cost should refuse with exit 2, got ${refused.status}`);
+  cli(['cleanup', '--idle-after', '0s'], emuEnv);
+  cli(['cleanup', '--all', '--yes'], emuEnv);
+  cli(['cleanup'], emuEnv);
   cli(['console'], emuEnv);
   cli(['bq', 'load-sample', 'breast-cancer', '--dataset', 'cli_samples'], emuEnv);
   const table = `${EMULATOR_DEFAULT_PROJECT}.cli_samples.breast_cancer`;

@@ -11,6 +11,7 @@ export {
   type BqmlBaselineResult,
   bqmlBaseline,
   confusionMatrix,
+  estimateBaselineCost,
   evaluateModel,
   explainPredict,
   featureImportance,
@@ -104,6 +105,16 @@ export {
   loadBreastCancerTable,
 } from './data/breast-cancer.ts';
 export { DIGIT_LABELS, type DigitsDatasetOptions, writeDigitsDataset } from './data/digits.ts';
+export {
+  DIGIT_PIXEL_COLUMNS,
+  DIGIT_SPLITS,
+  type DigitsRowsOptions,
+  type DigitsTableRow,
+  digitsTableRows,
+  digitsTableSchema,
+  type LoadDigitsTableOptions,
+  loadDigitsTable,
+} from './data/digits-table.ts';
 export {
   INDEX_FILE,
   type LocalImage,

@@ -70,6 +70,7 @@ describe('tvx generate and notebooks', () => {
       ['05-automl-vision-xai.ipynb', 'uploaded'],
       ['06-bigquery-ml-baseline.ipynb', 'uploaded'],
       ['07-tensorboard.ipynb', 'uploaded'],
+      ['08-compare-baselines.ipynb', 'uploaded'],
     ]);
     expect(first[0]!.uri).toBe('gs://fc-cli-test/notebooks/01-custom-training.ipynb');
     const again = json<{ status: string }[]>([

@@ -161,21 +161,46 @@ export async function postGoogleJson<T>(
   path: string,
   body: unknown,
 ): Promise<T> {
+  return googleJson<T>(config, cloudBase, path, 'POST', body);
+}
+
+/**
+ * GETs JSON from a Google REST API (Cloud Monitoring here): `query` values become URL parameters (arrays
+ * repeat the key). The emulator's HTTP port locally, the public host with ADC in the cloud.
+ */
+export async function getGoogleJson<T>(
+  config: ResolvedConfig,
+  cloudBase: string,
+  path: string,
+  query: Record<string, string | number | string[] | undefined> = {},
+): Promise<T> {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+  }
+  return googleJson<T>(config, cloudBase, params.size ? `${path}?${params}` : path, 'GET');
+}
+
+async function googleJson<T>(
+  config: ResolvedConfig,
+  cloudBase: string,
+  path: string,
+  method: 'GET' | 'POST',
+  body?: unknown,
+): Promise<T> {
   if (config.emulator) {
     const url = `${config.emulator.http}${path}`;
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }).catch((err: Error & { cause?: { code?: string } }) => {
-      const why = err.cause?.code ?? err.message;
-      throw Object.assign(new Error(`cannot reach the emulator at ${url} (${why})`), {
-        code: 14,
-        details: `cannot reach the emulator at ${url} (${why})`,
-      });
+    const init: RequestInit =
+      method === 'POST'
+        ? { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
+        : { method };
+    const res = await fetch(url, init).catch((err: Error & { cause?: { code?: string } }) => {
+      const why = `cannot reach the emulator at ${url} (${err.cause?.code ?? err.message})`;
+      throw Object.assign(new Error(why), { code: 14, details: why });
     });
     const text = await res.text();
-    if (!res.ok) throw restError(res.status, text, path);
+    if (!res.ok) throw restError(res.status, text, path.split('?')[0]!);
     return JSON.parse(text) as T;
   }
   const auth = await cached(`auth|${JSON.stringify(config.credentials ?? {})}`, async () => {
@@ -185,7 +210,11 @@ export async function postGoogleJson<T>(
       ...config.credentials,
     });
   });
-  const res = await auth.request<T>({ url: `${cloudBase}${path}`, method: 'POST', data: body });
+  const res = await auth.request<T>({
+    url: `${cloudBase}${path}`,
+    method,
+    ...(method === 'POST' ? { data: body } : {}),
+  });
   return res.data;
 }
 

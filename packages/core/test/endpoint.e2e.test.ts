@@ -222,7 +222,10 @@ describe('endpoints: deploy, predict, split traffic, undeploy', () => {
     const events: ProgressEvent[] = [];
     const created = await v1.deploy({ onProgress: (e) => events.push(e) });
     expect(created.displayName).toBe('iris-classifier_endpoint');
-    expect(events[0]).toMatchObject({ type: 'created', resourceName: created.resourceName });
+    expect(events.find((e) => e.type === 'created')).toMatchObject({
+      type: 'created',
+      resourceName: created.resourceName,
+    });
     expect(Object.values(created.trafficSplit)).toEqual([100]);
     expect((await created.predict(IRIS)).predictions).toEqual([0, 1, 2]);
 

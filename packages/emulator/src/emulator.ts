@@ -10,6 +10,7 @@ import { DatasetStore } from './datasets/dataset-store.ts';
 import { LogStore } from './logging/log-store.ts';
 import { registerLoggingRoutes } from './logging/routes.ts';
 import { startLocalMetadata } from './metadata/index.ts';
+import { instanceCount, PredictionMetrics, registerMonitoringRoutes } from './monitoring/index.ts';
 import { AutomlRunner } from './runtime/automl-runner.ts';
 import { CustomJobRunner } from './runtime/custom-job-runner.ts';
 import { EndpointRuntime } from './runtime/endpoint-runtime.ts';
@@ -132,6 +133,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const evaluations = new EvaluationStore(dataDir);
   const automlRunner = new AutomlRunner({ python, dataDir, logs });
   const endpointStore = new ResourceStore(dataDir, 'endpoints');
+  const predictionMetrics = new PredictionMetrics();
   const deployedOn = (model: string) => {
     const [base, version] = model.split('@');
     return endpointStore
@@ -180,7 +182,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   );
   dispatcher.register(
     'google.cloud.aiplatform.v1.PredictionService',
-    predictionServiceHandlers({ endpoints: endpointStore, runtime: endpointRuntime }),
+    predictionServiceHandlers({
+      endpoints: endpointStore,
+      runtime: endpointRuntime,
+      onServed: (endpoint, id, body) => predictionMetrics.record(endpoint, id, instanceCount(body)),
+    }),
   );
   const tensorboards = startLocalTensorboards({
     dataDir,
@@ -201,6 +207,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   registerStorageRoutes(http, objects);
   bigquery.register(http);
   registerLoggingRoutes(http, logs);
+  registerMonitoringRoutes(http, predictionMetrics);
   registerRestGateway(http, dispatcher);
   const stores = [jobs, tuningStore, pipelineStore, modelStore, endpointStore, studyStore];
   registerConsole(http, {
@@ -253,6 +260,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ])
         store.clear();
       logs.clear();
+      predictionMetrics.clear();
       await bigquery.reset();
       rmSync(join(dataDir, 'automl'), { recursive: true, force: true });
       for (const dir of [gcsRoot, objects.metaRoot]) {

@@ -19,11 +19,12 @@ describe('cost estimate', () => {
     expect(e.lines[0]!.usd).toBeCloseTo(n1, 10);
     expect(e.lines[1]!.usd).toBeCloseTo(n1, 10);
     expect(e.lines[1]!.hourlyUsd).toBeCloseTo(3 * n1, 10);
-    expect(e.lines[2]!.usd).toBeCloseTo((0.437 + 2 * 0.4025) / 2, 10);
+    expect(e.lines[2]!.usd).toBeCloseTo((0.436998 + 2 * 0.4025) / 2, 10);
     expect(e.lines[2]!.accelerators).toBe('2 × NVIDIA_TESLA_T4');
     expect(e.lines[3]!.usd).toBe(1);
-    expect(e.totalUsd).toBeCloseTo(2 * n1 + (0.437 + 0.805) / 2 + 1, 10);
+    expect(e.totalUsd).toBeCloseTo(2 * n1 + (0.436998 + 0.805) / 2 + 1, 10);
     expect(e.source.region).toBe('us-central1');
+    expect(n1).toBe(0.218499); // core's table: one source for CLI, core and notebooks
   });
 
   it('names the item and option it cannot price, and the fix', () => {
@@ -48,7 +49,7 @@ describe('cost estimate', () => {
     expect(html).toContain('list prices, us-central1');
     expect(html).toContain('the local emulator is free');
     expect(html).toContain('>total<');
-    expect(html).toContain(formatUsd((0.2185 * 10) / 60));
+    expect(html).toContain(formatUsd((0.218499 * 10) / 60));
     expect(formatUsd(12.345)).toBe('$12.35');
     expect(formatUsd(0.0364)).toBe('$0.0364');
   });

@@ -1,35 +1,28 @@
 /**
- * What a run would cost on Vertex AI: the one price table of terra-vertex (public list prices of custom
- * training, us-central1) and an estimate from machine types, replica counts and minutes. Compute only:
- * boot disks, Cloud Storage, network and logging are extra (small for the notebooks' runs). The local
- * emulator costs nothing.
+ * What a notebook's runs would cost on Vertex AI, priced from core's one price table (`PRICE_TABLE`: public
+ * list prices of custom training, us-central1): an estimate from machine types, replica counts and minutes.
+ * Compute only: boot disks, Cloud Storage, network and logging are extra (small for the notebooks' runs). The
+ * local emulator costs nothing. New code can use core's estimators (`CustomJob.estimateCost()`,
+ * `costEstimateHtml()` …) directly; these helpers stay for the notebook templates.
  */
-import { htmlTable } from '@terra-vertex/core';
+import { formatUsd, htmlTable, PRICE_TABLE } from '@terra-vertex/core';
 
-/** Where and when the prices below were read. Check the page before relying on them. */
+export { formatUsd };
+
+/** Where and when the prices below were read (core's table). Check the page before relying on them. */
 export const PRICE_SOURCE = {
-  url: 'https://cloud.google.com/vertex-ai/pricing',
-  region: 'us-central1',
-  asOf: '2026-11',
-  currency: 'USD',
+  url: PRICE_TABLE.trainingMachines.source,
+  region: PRICE_TABLE.region,
+  asOf: PRICE_TABLE.trainingMachines.checked,
+  currency: PRICE_TABLE.currency,
 } as const;
 
-/** Vertex AI custom training, USD per hour per replica, us-central1 list prices. */
-export const MACHINE_PRICES_PER_HOUR: Readonly<Record<string, number>> = {
-  'e2-standard-4': 0.1541,
-  'e2-standard-8': 0.3082,
-  'n1-standard-4': 0.2185,
-  'n1-standard-8': 0.437,
-  'n1-standard-16': 0.874,
-  'n1-highmem-8': 0.5442,
-  'n1-highmem-16': 1.0885,
-};
+/** Vertex AI custom training, USD per hour per replica (core's `PRICE_TABLE.trainingMachines`). */
+export const MACHINE_PRICES_PER_HOUR: Readonly<Record<string, number>> = PRICE_TABLE.trainingMachines.prices;
 
-/** Vertex AI custom training accelerators, USD per hour per GPU, us-central1 list prices. */
-export const ACCELERATOR_PRICES_PER_HOUR: Readonly<Record<string, number>> = {
-  NVIDIA_TESLA_T4: 0.4025,
-  NVIDIA_TESLA_V100: 2.9762,
-};
+/** Vertex AI custom training accelerators, USD per hour per GPU (core's `PRICE_TABLE.trainingAccelerators`). */
+export const ACCELERATOR_PRICES_PER_HOUR: Readonly<Record<string, number>> =
+  PRICE_TABLE.trainingAccelerators.prices;
 
 /** One run to price. */
 export interface CostItem {
@@ -103,11 +96,6 @@ export function estimateTrainingCost(items: readonly CostItem[]): CostEstimate {
     };
   });
   return { lines, totalUsd: lines.reduce((sum, l) => sum + l.usd, 0), source: PRICE_SOURCE };
-}
-
-/** `$0.0912` under a dollar, `$12.34` above. */
-export function formatUsd(usd: number): string {
-  return usd < 1 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
 
 /** The estimate as an HTML table with a clearly labelled caption and a total row. */

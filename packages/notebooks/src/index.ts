@@ -4,6 +4,7 @@
  * (Terra environment, cost estimate, training results, replica digests), the tslab kernel installer,
  * publishing to a workspace bucket, and the headless runner.
  */
+export { cleanUpRun } from './cleanup.ts';
 export {
   ACCELERATOR_PRICES_PER_HOUR,
   type CostEstimate,

@@ -27,6 +27,7 @@ describe('the committed notebooks', () => {
       '05-automl-vision-xai.ipynb',
       '06-bigquery-ml-baseline.ipynb',
       '07-tensorboard.ipynb',
+      '08-compare-baselines.ipynb',
     ]);
     for (const file of files) {
       const nb = JSON.parse(readFileSync(file, 'utf8'));

@@ -61,6 +61,7 @@ describe('the notebooks, executed headless', () => {
     '05-automl-vision-xai',
     '06-bigquery-ml-baseline',
     '07-tensorboard',
+    '08-compare-baselines',
     '03-my-experiment',
   ])('%s runs to the end', (name) => {
     const run = runs.get(name)!;
@@ -130,6 +131,28 @@ describe('the notebooks, executed headless', () => {
     expect(shown(c, 'split')).toMatch(/version 1[\s\S]*version 2|version 2[\s\S]*version 1/);
     expect(shown(c, 'promote')).toMatch(/answered by version 2/);
     expect(shown(c, 'teardown')).toMatch(/deleted projects\/.*\/endpoints\/\d+/);
+  });
+
+  it('08: prices each step, trains three models, compares them on the same held-out images, cleans up', () => {
+    const c = cells('08-compare-baselines');
+    expect(shown(c, 'cost')).toMatch(/Estimated cost of this notebook on Vertex AI: \$\d/);
+    expect(shown(c, 'custom')).toMatch(
+      /estimated cost on Vertex AI: \$[\d.]+ per hour; \$[\d.]+ for expectedDuration 30 min/,
+    );
+    expect(shown(c, 'bqml')).toMatch(/CREATE MODEL estimated at \$[\d.]+ \(dry run/);
+    expect(shown(c, 'predict')).toMatch(
+      /custom CNN \(PyTorch\): (\d+) predictions\nAutoML Vision: \1 predictions\nBigQuery ML logistic regression: \1 predictions/,
+    );
+    const compared = shown(c, 'compare');
+    expect(compared).toMatch(/Leaderboard on \d+ held-out examples/);
+    expect(compared).toMatch(/Confusion matrix/);
+    expect(compared).toContain('data:image/png;base64,');
+    expect(shown(c, 'report')).toMatch(
+      /report: gs:\/\/\S+\/comparison-report\.html[\s\S]*verdict: the custom model ranks \d of 3/,
+    );
+    expect(shown(c, 'cleanup')).toMatch(
+      /What keeps costing money[\s\S]*undeployed projects\/[\s\S]*deleted endpoint projects\/[\s\S]*still billing from this run: \$0\.00 per day/,
+    );
   });
 
   it('07: watches two runs live in TensorBoard, compares them in an experiment, uploads a folder, links the console', () => {

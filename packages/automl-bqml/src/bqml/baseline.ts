@@ -6,6 +6,13 @@
  */
 
 import {
+  assertWithinMaxCost,
+  type CostEstimate,
+  itemRate,
+  PRICE_TABLE,
+  validateMaxCost,
+} from '@terra-vertex/core';
+import {
   type ConfusionMatrixRow,
   type ExplainPredictRow,
   type FeatureImportanceRow,
@@ -24,6 +31,7 @@ import { type ModelRef, parseModelRef, parseTableRef, type TableRef, validateCol
 import {
   type BigQueryTarget,
   type BqmlProgress,
+  createModelCost,
   type JobStatistics,
   resolveTarget,
   runQueryJob,
@@ -58,6 +66,13 @@ export interface BqmlBaselineOptions extends BigQueryTarget {
   onProgress?: (p: BqmlProgress) => void;
   /** Milliseconds between training-progress polls (default 1,000). */
   pollMs?: number;
+  /**
+   * Refuse to train when the CREATE MODEL is estimated above this many USD (from a dry run, at the BigQuery ML
+   * on-demand price); the job is also sent with `maximumBytesBilled` set to the bytes this amount buys.
+   */
+  maxCost?: number;
+  /** Called with the estimate when `maxCost` is given, before the model is created. */
+  onCost?: (estimate: CostEstimate) => void;
 }
 
 /** What {@link bqmlBaseline} returns. */
@@ -68,6 +83,8 @@ export interface BqmlBaselineResult {
   query: string;
   /** The training job: `statementType` CREATE_MODEL, `ddlOperationPerformed`, `mlStatistics`. */
   job: JobStatistics;
+  /** The CREATE MODEL estimate checked against `maxCost` (when given). */
+  cost?: CostEstimate;
   evaluation: Evaluation;
   predictions: PredictionRow[];
   trainingInfo: TrainingInfoRow[];
@@ -94,6 +111,45 @@ const modelName = (m: ModelRef) => `${m.projectId}.${m.datasetId}.${m.modelId}`;
  * if (r.evaluation.kind === 'classification') console.log(r.evaluation.rocAuc);
  */
 export async function bqmlBaseline(options: BqmlBaselineOptions): Promise<BqmlBaselineResult> {
+  if (options.maxCost !== undefined) validateMaxCost(options.maxCost);
+  const { target, table, model, modelType, sql } = await prepareBaseline(options);
+  let cost: CostEstimate | undefined;
+  if (options.maxCost !== undefined) {
+    cost = await createModelCost(target.bigquery, sql, modelName(model), target.location);
+    options.onCost?.(cost);
+    assertWithinMaxCost(cost, options.maxCost);
+  }
+  // The bytes maxCost buys at the CREATE MODEL price: BigQuery itself refuses to bill more.
+  const maximumBytesBilled =
+    options.maxCost === undefined
+      ? undefined
+      : Math.max(
+          PRICE_TABLE.bigQueryMinimumBytesPerTable,
+          (options.maxCost / itemRate('bigQueryMlCreateModel').usd) * 2 ** 40,
+        );
+  const { job } = await runQueryJob(target.bigquery, sql, {
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    ...(target.location ? { location: target.location } : {}),
+    ...(maximumBytesBilled !== undefined ? { maximumBytesBilled } : {}),
+    context: `CREATE MODEL ${modelName(model)}`,
+  });
+  return {
+    ...(await readBack(options, target, table, model, modelType, sql.query, job)),
+    ...(cost ? { cost } : {}),
+  };
+}
+
+/**
+ * What the CREATE MODEL of {@link bqmlBaseline} with these options would cost on BigQuery on demand: a dry
+ * run's `totalBytesProcessed` at the BigQuery ML CREATE MODEL price. Nothing is created.
+ */
+export async function estimateBaselineCost(options: BqmlBaselineOptions): Promise<CostEstimate> {
+  const { target, model, sql } = await prepareBaseline(options);
+  return createModelCost(target.bigquery, sql, modelName(model), target.location);
+}
+
+async function prepareBaseline(options: BqmlBaselineOptions) {
   const modelType = validateModelType(options.modelType);
   options.features?.forEach((f, i) => {
     validateColumn(f, `features[${i}]`);
@@ -118,12 +174,19 @@ export async function bqmlBaseline(options: BqmlBaselineOptions): Promise<BqmlBa
     },
     target.project,
   );
-  const { job } = await runQueryJob(target.bigquery, sql, {
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
-    ...(target.location ? { location: target.location } : {}),
-    context: `CREATE MODEL ${modelName(model)}`,
-  });
+  return { target, table, model, modelType, sql };
+}
+
+/** Evaluation, predictions and training info of the model {@link bqmlBaseline} created. */
+async function readBack(
+  options: BqmlBaselineOptions,
+  target: Awaited<ReturnType<typeof resolveTarget>>,
+  table: TableRef,
+  model: ModelRef,
+  modelType: ModelType,
+  query: string,
+  job: JobStatistics,
+): Promise<BqmlBaselineResult> {
   const evalTable = options.evaluationTable
     ? parseTableRef(options.evaluationTable, 'evaluationTable', target.project)
     : undefined;
@@ -159,7 +222,7 @@ export async function bqmlBaseline(options: BqmlBaselineOptions): Promise<BqmlBa
     ...(options.label !== undefined ? { label: options.label } : {}),
   });
   const info = modelType === 'PCA' ? [] : await trainingInfo({ ...target, model });
-  return { model, modelType, query: sql.query, job, evaluation, predictions, trainingInfo: info };
+  return { model, modelType, query, job, evaluation, predictions, trainingInfo: info };
 }
 
 /** Options of the ML function helpers: the model, its input rows and STRUCT settings. */

@@ -4,7 +4,14 @@
  * training progress, then `getQueryResults`.
  */
 import type { BigQuery, Job } from '@google-cloud/bigquery';
-import { bigQueryClient, type InitOptions, resolveConfig, toBigQueryError } from '@terra-vertex/core';
+import {
+  bigQueryClient,
+  type CostEstimate,
+  estimateBigQueryCost,
+  type InitOptions,
+  resolveConfig,
+  toBigQueryError,
+} from '@terra-vertex/core';
 import type { SqlQuery } from './sql.ts';
 
 /** Which BigQuery to use: a client you made, or the configuration (emulator or cloud) to make one from. */
@@ -89,6 +96,8 @@ export interface RunQueryOptions {
   context?: string;
   /** Read only the first page of at most this many rows (default every row). */
   maxRows?: number;
+  /** BigQuery's own limit: the job fails, billing nothing, when it would bill more bytes than this. */
+  maximumBytesBilled?: number;
 }
 
 type JobMetadata = {
@@ -154,6 +163,9 @@ export async function runQueryJob(
       query: sql.query,
       ...(hasParams ? { params: sql.params, ...types } : {}),
       ...(options.location ? { location: options.location } : {}),
+      ...(options.maximumBytesBilled !== undefined
+        ? { maximumBytesBilled: String(Math.floor(options.maximumBytesBilled)) }
+        : {}),
     });
   } catch (err) {
     throw toBigQueryError(err, context);
@@ -184,4 +196,48 @@ export async function runQueryJob(
   } catch (err) {
     throw toBigQueryError(err, `${context} (job ${jobId})`);
   }
+}
+
+/**
+ * Dry-runs `sql` (BigQuery validates it and reports what it would process, billing nothing) and returns
+ * `statistics.totalBytesProcessed`.
+ */
+export async function dryRunQueryJob(
+  bigquery: BigQuery,
+  sql: SqlQuery,
+  options: Pick<RunQueryOptions, 'location' | 'context'> = {},
+): Promise<number> {
+  const hasParams = Object.keys(sql.params).length > 0;
+  const types = Object.keys(sql.types).length ? { types: sql.types } : {};
+  try {
+    const [job] = await bigquery.createQueryJob({
+      query: sql.query,
+      dryRun: true,
+      ...(hasParams ? { params: sql.params, ...types } : {}),
+      ...(options.location ? { location: options.location } : {}),
+    });
+    const meta = job.metadata as JobMetadata & { statistics?: { totalBytesProcessed?: string } };
+    if (meta.status?.errorResult) throw meta.status.errorResult;
+    return Number(meta.statistics?.query?.totalBytesProcessed ?? meta.statistics?.totalBytesProcessed ?? 0);
+  } catch (err) {
+    throw toBigQueryError(err, `${options.context ?? 'BigQuery query'} (dry run)`);
+  }
+}
+
+/** A CREATE MODEL statement priced from its dry run at the BigQuery ML on-demand price (one input table). */
+export async function createModelCost(
+  bigquery: BigQuery,
+  sql: SqlQuery,
+  model: string,
+  location?: string,
+): Promise<CostEstimate> {
+  const bytes = await dryRunQueryJob(bigquery, sql, {
+    ...(location ? { location } : {}),
+    context: `CREATE MODEL ${model}`,
+  });
+  return estimateBigQueryCost(bytes, {
+    createModel: true,
+    tables: 1,
+    what: `BigQuery ML CREATE MODEL ${model}`,
+  });
 }

@@ -4,13 +4,9 @@
  * JSON.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { bigQueryLocation, toBigQueryError } from '@terra-vertex/core';
-import { parseTableRef, type TableRef, validateDatasetId, validateTableId } from '../bqml/identifiers.ts';
-import { type BigQueryTarget, resolveTarget } from '../bqml/jobs.ts';
+import type { TableRef } from '../bqml/identifiers.ts';
+import { loadRowsTable, type RowsTableTarget } from './load-rows.ts';
 import { dataPython } from './python.ts';
 
 const run = promisify(execFile);
@@ -74,15 +70,8 @@ export function breastCancerSchema(features: string[]): { name: string; type: st
   ];
 }
 
-/** Options of {@link loadBreastCancerTable}. */
-export interface LoadBreastCancerOptions extends BigQueryTarget {
-  /** Dataset id, created (in `BIGQUERY_LOCATION`, default US) when missing. */
-  dataset: string;
-  /** Table id (default `breast_cancer`); replaced when it exists. */
-  table?: string;
-  /** Project of the dataset (default the client's). */
-  project?: string;
-}
+/** Options of {@link loadBreastCancerTable} (table id default `breast_cancer`). */
+export type LoadBreastCancerOptions = RowsTableTarget;
 
 /**
  * Loads the breast-cancer rows into `project.dataset.table` with a load job from a local NDJSON file (the
@@ -95,43 +84,12 @@ export interface LoadBreastCancerOptions extends BigQueryTarget {
 export async function loadBreastCancerTable(
   options: LoadBreastCancerOptions,
 ): Promise<{ table: TableRef; rows: number }> {
-  const target = await resolveTarget(options);
-  const ref = parseTableRef({
-    projectId: options.project ?? target.project,
-    datasetId: validateDatasetId(options.dataset, 'dataset'),
-    tableId: validateTableId(options.table ?? 'breast_cancer', 'table'),
-  });
   const data = await breastCancerFrame();
-  const schema = breastCancerSchema(data.features);
-  const dataset = target.bigquery.dataset(ref.datasetId, { projectId: ref.projectId });
-  const name = `${ref.projectId}.${ref.datasetId}.${ref.tableId}`;
-  const dir = await mkdtemp(join(tmpdir(), 'tvx-breast-cancer-'));
-  try {
-    const [exists] = await dataset.exists();
-    if (!exists) {
-      await dataset
-        .create({ location: target.location ?? bigQueryLocation() })
-        .catch((err: { code?: number }) => {
-          if (err.code !== 409) throw err; // created meanwhile
-        });
-    }
-    const table = dataset.table(ref.tableId);
-    const [tableExists] = await table.exists();
-    if (!tableExists) await dataset.createTable(ref.tableId, { schema: { fields: schema } });
-    const file = join(dir, 'breast_cancer.json');
-    await writeFile(file, `${data.rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
-    const [job] = await table.load(file, {
-      sourceFormat: 'NEWLINE_DELIMITED_JSON',
-      schema: { fields: schema },
-      writeDisposition: 'WRITE_TRUNCATE',
-    });
-    if (job.status?.errorResult) throw job.status.errorResult;
-    const [meta] = await table.getMetadata();
-    const rows = Number(meta.numRows ?? job.statistics?.load?.outputRows ?? Number.NaN);
-    return { table: ref, rows };
-  } catch (err) {
-    throw toBigQueryError(err, `loading the breast-cancer table ${name}`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  return loadRowsTable(
+    options,
+    'breast_cancer',
+    breastCancerSchema(data.features),
+    async () => data.rows,
+    'breast-cancer',
+  );
 }

@@ -12,6 +12,7 @@ import {
 import type { Command } from 'commander';
 import { type GlobalOptions, print, table } from '../output.ts';
 import { progressDisplay } from '../progress.ts';
+import { asFlagError, dryRunEstimate, usd, withCostEstimate } from './options.ts';
 
 type Globals = () => GlobalOptions;
 
@@ -84,6 +85,10 @@ export function registerAutoml(program: Command, globals: Globals): void {
     .option('--model-type <type>', 'CLOUD (default), CLOUD_1, MOBILE_TF_LOW_LATENCY_1 …')
     .option('--multi-label', 'several labels per image')
     .option('--disable-early-stopping', 'use the whole budget')
+    .option('--max-cost <usd>', 'refuse to train when the budget costs more than this (USD)', (v: string) =>
+      usd(v),
+    )
+    .option('--dry-run', 'print the CreateTrainingPipeline request and its estimated cost without sending it')
     .action(
       async (o: {
         dataset: string;
@@ -92,6 +97,8 @@ export function registerAutoml(program: Command, globals: Globals): void {
         modelType?: string;
         multiLabel?: boolean;
         disableEarlyStopping?: boolean;
+        maxCost?: number;
+        dryRun?: boolean;
       }) => {
         const g = globals();
         const job = new AutoMLImageTrainingJob({
@@ -100,15 +107,27 @@ export function registerAutoml(program: Command, globals: Globals): void {
           modelType: o.modelType,
           multiLabel: o.multiLabel,
         });
+        const run = {
+          dataset: o.dataset,
+          budgetMilliNodeHours: o.budget,
+          disableEarlyStopping: o.disableEarlyStopping,
+        };
+        if (o.dryRun) {
+          const request = await job.buildRequest(run);
+          print(g, request, () => JSON.stringify(request, null, 2));
+          dryRunEstimate(await job.estimateCost(run), o, g);
+          return;
+        }
         const display = progressDisplay({ json: g.json, logs: true });
         let model: Model | undefined;
         try {
           model = await job.run({
-            dataset: o.dataset,
-            budgetMilliNodeHours: o.budget,
-            disableEarlyStopping: o.disableEarlyStopping,
-            onProgress: display.listener,
+            ...run,
+            maxCost: o.maxCost,
+            onProgress: withCostEstimate(display.listener, g),
           });
+        } catch (err) {
+          throw asFlagError(err);
         } finally {
           display.stop();
         }

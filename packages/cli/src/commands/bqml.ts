@@ -11,12 +11,12 @@ import {
   type PredictionRow,
   predictWithModel,
 } from '@terra-vertex/automl-bqml';
-import { ValidationError } from '@terra-vertex/core';
+import { type CostEstimate, ValidationError } from '@terra-vertex/core';
 import { fromBqmlExplainPredict, fromBqmlGlobalExplain, tabularAttributionsSvg } from '@terra-vertex/xai';
 import type { Command } from 'commander';
 import ora from 'ora';
 import { type GlobalOptions, print, table } from '../output.ts';
-import { collect, keyValues } from './options.ts';
+import { asFlagError, collect, keyValues, printEstimate, usd } from './options.ts';
 
 type Globals = () => GlobalOptions;
 
@@ -105,6 +105,11 @@ export function registerBqml(program: Command, globals: Globals): void {
     .option('--threshold <p>', 'binary classification threshold', float)
     .option('--predict-limit <n>', 'prediction rows to read (default 1000)', int)
     .option('--poll <ms>', 'progress poll interval', int, 1000)
+    .option(
+      '--max-cost <usd>',
+      'refuse to train when CREATE MODEL is estimated above this (USD)',
+      (v: string) => usd(v),
+    )
     .action(
       async (o: {
         table: string;
@@ -117,25 +122,37 @@ export function registerBqml(program: Command, globals: Globals): void {
         threshold?: number;
         predictLimit?: number;
         poll: number;
+        maxCost?: number;
       }) => {
         const g = globals();
+        const baseline = {
+          ...target(),
+          table: o.table,
+          modelType: o.modelType as 'LOGISTIC_REG',
+          options: keyValues(o.option, '--option'),
+          ...(o.label !== undefined ? { label: o.label } : {}),
+          ...(o.model ? { model: o.model } : {}),
+          ...(o.features ? { features: o.features.split(',').map((s) => s.trim()) } : {}),
+        };
         const display = trainingDisplay(g.json);
         let result: Awaited<ReturnType<typeof bqmlBaseline>>;
         try {
           result = await bqmlBaseline({
-            ...target(),
+            ...baseline,
+            ...(o.maxCost !== undefined
+              ? { maxCost: o.maxCost, onCost: (e: CostEstimate) => printEstimate(e, g) }
+              : {}),
             table: o.table,
             modelType: o.modelType as 'LOGISTIC_REG',
             options: keyValues(o.option, '--option'),
             onProgress: display.listener,
             pollMs: o.poll,
-            ...(o.label !== undefined ? { label: o.label } : {}),
-            ...(o.model ? { model: o.model } : {}),
-            ...(o.features ? { features: o.features.split(',').map((s) => s.trim()) } : {}),
             ...(o.evaluationTable ? { evaluationTable: o.evaluationTable } : {}),
             ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
             ...(o.predictLimit !== undefined ? { predictLimit: o.predictLimit } : {}),
           });
+        } catch (err) {
+          throw asFlagError(err);
         } finally {
           display.stop();
         }

@@ -1,8 +1,9 @@
-import { Endpoint, Model, ValidationError } from '@terra-vertex/core';
+import { buildDeployRequest, Endpoint, Model, ValidationError } from '@terra-vertex/core';
 import type { Command } from 'commander';
 import { type GlobalOptions, print, table } from '../output.ts';
 import { progressDisplay } from '../progress.ts';
-import { collect } from './options.ts';
+import { warnIdleEndpoints } from './cleanup.ts';
+import { asFlagError, collect, deployCostOptions, dryRunEstimate, withCostEstimate } from './options.ts';
 
 type Globals = () => GlobalOptions;
 
@@ -121,7 +122,7 @@ export function registerEndpoints(program: Command, globals: Globals): void {
       print(globals(), summary(e), () => `Created ${e.resourceName}`);
     });
 
-  endpoints
+  const deploy = endpoints
     .command('deploy')
     .description('deploy a model to an endpoint; waits until its servers answer')
     .argument('<endpoint>', 'endpoint id or resource name')
@@ -138,45 +139,62 @@ export function registerEndpoints(program: Command, globals: Globals): void {
       '--explain <method>',
       'explanations: integrated-gradients[:steps], xrai[:steps] or sampled-shapley[:paths]',
     )
-    .action(
-      async (
-        endpointId: string,
-        modelId: string,
-        o: {
-          displayName?: string;
-          trafficPercentage?: number;
-          split?: string[];
-          machineType?: string;
-          minReplicas: number;
-          maxReplicas?: number;
-          acceleratorType?: string;
-          acceleratorCount?: number;
-          explain?: string;
-        },
-      ) => {
-        const g = globals();
-        const endpoint = await Endpoint.get(endpointId, where());
-        const model = await Model.get(modelId, where());
-        const display = progressDisplay({ json: g.json, logs: false });
-        try {
-          await endpoint.deploy(model, {
-            deployedModelDisplayName: o.displayName,
-            trafficPercentage: o.trafficPercentage,
-            trafficSplit: o.split ? parseSplit(o.split, '--split') : undefined,
-            machineType: o.machineType,
-            minReplicaCount: o.minReplicas,
-            maxReplicaCount: o.maxReplicas,
-            acceleratorType: o.acceleratorType as never,
-            acceleratorCount: o.acceleratorCount,
-            explanationSpec: o.explain ? explanationSpec(o.explain) : undefined,
-            onProgress: display.listener,
-          });
-        } finally {
-          display.stop();
-        }
-        print(g, summary(endpoint), () => human(endpoint));
+    .option('--dry-run', 'print the DeployModel request and its estimated cost without sending it');
+  deployCostOptions(deploy).action(
+    async (
+      endpointId: string,
+      modelId: string,
+      o: {
+        displayName?: string;
+        trafficPercentage?: number;
+        split?: string[];
+        machineType?: string;
+        minReplicas: number;
+        maxReplicas?: number;
+        acceleratorType?: string;
+        acceleratorCount?: number;
+        explain?: string;
+        dryRun?: boolean;
+        maxCost?: number;
+        expectedDuration?: number;
       },
-    );
+    ) => {
+      const g = globals();
+      const endpoint = await Endpoint.get(endpointId, where());
+      const model = await Model.get(modelId, where());
+      const options = {
+        deployedModelDisplayName: o.displayName,
+        trafficPercentage: o.trafficPercentage,
+        trafficSplit: o.split ? parseSplit(o.split, '--split') : undefined,
+        machineType: o.machineType,
+        minReplicaCount: o.minReplicas,
+        maxReplicaCount: o.maxReplicas,
+        acceleratorType: o.acceleratorType as never,
+        acceleratorCount: o.acceleratorCount,
+        explanationSpec: o.explain ? explanationSpec(o.explain) : undefined,
+        expectedDuration: o.expectedDuration,
+      };
+      if (o.dryRun) {
+        const request = buildDeployRequest(endpoint.gcaResource, model.gcaResource, options);
+        print(g, request, () => JSON.stringify(request, null, 2));
+        dryRunEstimate(await endpoint.estimateDeployCost(model, options), o, g);
+        return;
+      }
+      const display = progressDisplay({ json: g.json, logs: false });
+      try {
+        await endpoint.deploy(model, {
+          ...options,
+          maxCost: o.maxCost,
+          onProgress: withCostEstimate(display.listener, g),
+        });
+      } catch (err) {
+        throw asFlagError(err);
+      } finally {
+        display.stop();
+      }
+      print(g, summary(endpoint), () => human(endpoint));
+    },
+  );
 
   endpoints
     .command('undeploy')
@@ -266,6 +284,7 @@ export function registerEndpoints(program: Command, globals: Globals): void {
               ...rows.map((r) => [r.name.split('/').pop()!, r.displayName, String(r.deployedModels.length)]),
             ]),
       );
+      await warnIdleEndpoints(list, globals());
     });
 
   endpoints

@@ -12,7 +12,7 @@ import { type Command, Option } from 'commander';
 import { type GlobalOptions, print, table } from '../output.ts';
 import { progressDisplay } from '../progress.ts';
 import { parseMetrics, parseParams } from './hptune-spec.ts';
-import { collect, runResourceOptions } from './options.ts';
+import { asFlagError, collect, dryRunEstimate, runResourceOptions, withCostEstimate } from './options.ts';
 import { customJobFromFlags, type TrainerFlags, trainerOptions } from './trainer-flags.ts';
 
 type Globals = () => GlobalOptions;
@@ -115,32 +115,52 @@ export function registerHptune(program: Command, globals: Globals): void {
           'needs the study to end, and --no-wait returns at once',
           'Drop --no-wait, or write the report later with tvx hptune describe <job> --report <file.html>.',
         );
-      const job = new HyperparameterTuningJob({
-        displayName: o.displayName ?? 'tvx-hptune',
-        customJob: await customJobFromFlags(args, { ...o, displayName: `${o.displayName}-trial` }, g),
-        metricSpec: parseMetrics(o.metric),
-        parameterSpec: parseParams(o.param),
-        maxTrialCount: o.maxTrials,
-        parallelTrialCount: o.parallelTrials,
-        maxFailedTrialCount: o.maxFailedTrials,
-        searchAlgorithm: o.algorithm === 'bayesian' ? undefined : o.algorithm,
-        measurementSelection: o.measurement,
-        earlyStopping: o.earlyStopping ? 'median' : undefined,
-        project: g.project,
-        location: g.location,
-      });
-      const runOptions = { timeout: o.timeout, serviceAccount: o.serviceAccount, tensorboard: o.tensorboard };
+      const tuningJob = async (dryRun?: boolean) =>
+        new HyperparameterTuningJob({
+          displayName: o.displayName ?? 'tvx-hptune',
+          customJob: await customJobFromFlags(
+            args,
+            { ...o, dryRun, displayName: `${o.displayName}-trial` },
+            g,
+          ),
+          metricSpec: parseMetrics(o.metric),
+          parameterSpec: parseParams(o.param),
+          maxTrialCount: o.maxTrials,
+          parallelTrialCount: o.parallelTrials,
+          maxFailedTrialCount: o.maxFailedTrials,
+          searchAlgorithm: o.algorithm === 'bayesian' ? undefined : o.algorithm,
+          measurementSelection: o.measurement,
+          earlyStopping: o.earlyStopping ? 'median' : undefined,
+          project: g.project,
+          location: g.location,
+        });
+      const runOptions = {
+        timeout: o.timeout,
+        serviceAccount: o.serviceAccount,
+        tensorboard: o.tensorboard,
+        expectedDuration: o.expectedDuration,
+      };
+      // Priced before --package-dir is uploaded: a refused study stages nothing.
+      if (o.packageDir && !o.dryRun && o.maxCost !== undefined)
+        dryRunEstimate(await (await tuningJob(true)).estimateCost(runOptions), o, g);
+      const job = await tuningJob(o.dryRun);
       if (o.dryRun) {
         const request = await job.buildRequest(runOptions);
         print(g, request, () => JSON.stringify(request, null, 2));
+        dryRunEstimate(await job.estimateCost(runOptions), o, g);
         return;
       }
       const display = progressDisplay({ json: g.json, logs: false });
       let failure: unknown;
       try {
-        await job.run({ ...runOptions, sync: o.wait, onProgress: display.listener });
+        await job.run({
+          ...runOptions,
+          maxCost: o.maxCost,
+          sync: o.wait,
+          onProgress: withCostEstimate(display.listener, g),
+        });
       } catch (err) {
-        failure = err;
+        failure = asFlagError(err);
       } finally {
         display.stop();
       }

@@ -1,5 +1,13 @@
-import { ValidationError } from '@terra-vertex/core';
+import {
+  assertWithinMaxCost,
+  type CostEstimate,
+  CostLimitError,
+  costEstimateText,
+  type ProgressEvent,
+  ValidationError,
+} from '@terra-vertex/core';
 import type { Command } from 'commander';
+import type { GlobalOptions } from '../output.ts';
 
 /** Commander helper for repeatable options. */
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -34,6 +42,8 @@ export interface RunResourceFlags {
   tensorboard?: string;
   wait: boolean;
   logs: boolean;
+  maxCost?: number;
+  expectedDuration?: number;
 }
 
 /**
@@ -57,5 +67,89 @@ export function runResourceOptions(cmd: Command, what: string): Command {
       'stream AIP_TENSORBOARD_LOG_DIR to this TensorBoard (needs --service-account, as Vertex does)',
     )
     .option('--no-wait', `return once the ${what} is created`)
-    .option('--no-logs', 'do not print log lines while waiting');
+    .option('--no-logs', 'do not print log lines while waiting')
+    .option(
+      '--max-cost <usd>',
+      `refuse to submit when the ${what} is estimated to cost more (USD)`,
+      (v: string) => usd(v),
+    )
+    .option(
+      '--expected-duration <duration>',
+      `how long the ${what} is expected to run (e.g. 90s, 30m, 2h), for the estimate; default: the timeout`,
+      (v: string) => duration(v),
+    );
+}
+
+/** The cost flags of deploy commands: `--max-cost`, `--expected-duration` (how long it stays deployed). */
+export function deployCostOptions(cmd: Command): Command {
+  return cmd
+    .option('--max-cost <usd>', 'refuse to deploy when the estimate is above this (USD)', (v: string) =>
+      usd(v),
+    )
+    .option(
+      '--expected-duration <duration>',
+      'how long the model is expected to stay deployed (e.g. 8h, 3d), for the estimate; default 24h',
+      (v: string) => duration(v),
+    );
+}
+
+/** `--max-cost 2.50` → 2.5, naming the flag when it is not a positive amount. */
+export function usd(text: string): number {
+  const n = Number(text.replace(/^\$/, ''));
+  if (!Number.isFinite(n) || n <= 0)
+    throw new ValidationError(
+      '--max-cost',
+      `${JSON.stringify(text)} is not a positive amount of USD`,
+      'Write e.g. --max-cost 2.50.',
+    );
+  return n;
+}
+
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `90s`, `30m`, `2h`, `1h30m`, `3d` or plain seconds → seconds. */
+export function duration(text: string, flag = '--expected-duration'): number {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t) && Number(t) > 0) return Number(t);
+  const parts = [...t.matchAll(/(\d+(?:\.\d+)?)([smhd])/g)];
+  const seconds = parts.reduce((s, [, n, u]) => s + Number(n) * UNITS[u!]!, 0);
+  if (!parts.length || parts.map((p) => p[0]).join('') !== t || seconds <= 0)
+    throw new ValidationError(
+      flag,
+      `${JSON.stringify(text)} is not a duration`,
+      'Write e.g. 90s, 30m, 2h, 1h30m or 3d.',
+    );
+  return seconds;
+}
+
+/** Writes an estimate to stderr: its explanation, or one JSON line `{"cost": …}` with `--json`. */
+export function printEstimate(estimate: CostEstimate, g: GlobalOptions): void {
+  process.stderr.write(
+    g.json ? `${JSON.stringify({ cost: estimate })}\n` : `${costEstimateText(estimate)}\n`,
+  );
+}
+
+/**
+ * The estimate of a dry run: printed to stderr, and refused (exit 2) when above `--max-cost`, as the real
+ * run would be.
+ */
+export function dryRunEstimate(estimate: CostEstimate, f: { maxCost?: number }, g: GlobalOptions): void {
+  printEstimate(estimate, g);
+  assertWithinMaxCost(estimate, f.maxCost, '--max-cost');
+}
+
+/** A progress listener that prints `cost` events as explained estimates (NDJSON events stay as they are). */
+export function withCostEstimate(
+  listener: (e: ProgressEvent) => void,
+  g: GlobalOptions,
+): (e: ProgressEvent) => void {
+  if (g.json) return listener;
+  return (e) => (e.type === 'cost' ? printEstimate(e.estimate, g) : listener(e));
+}
+
+/** A refusal from core names the option `maxCost`; on the command line it is `--max-cost`. */
+export function asFlagError(err: unknown): unknown {
+  return err instanceof CostLimitError && err.field === 'maxCost'
+    ? new CostLimitError(err.estimate, err.maxCost, '--max-cost')
+    : err;
 }

@@ -15,7 +15,15 @@ import {
 import type { Command } from 'commander';
 import { type GlobalOptions, print } from '../output.ts';
 import { progressDisplay } from '../progress.ts';
-import { collect, keyValues, type RunResourceFlags, runResourceOptions } from './options.ts';
+import {
+  asFlagError,
+  collect,
+  dryRunEstimate,
+  keyValues,
+  type RunResourceFlags,
+  runResourceOptions,
+  withCostEstimate,
+} from './options.ts';
 
 interface PipelineFlags extends RunResourceFlags {
   displayName: string;
@@ -74,6 +82,7 @@ function runOptions(f: PipelineFlags, args: string[]): TrainingRunOptions {
     modelDisplayName: f.modelDisplayName,
     parentModel: f.parentModel,
     modelVersionAliases: f.modelAlias,
+    expectedDuration: f.expectedDuration,
   };
 }
 
@@ -85,12 +94,20 @@ async function submit(job: TrainingJob, f: PipelineFlags, g: GlobalOptions, args
     const inputs = fromProtoValue(trainingPipeline.trainingTaskInputs as ProtoValue);
     const request = { parent, trainingPipeline: { ...trainingPipeline, trainingTaskInputs: inputs } };
     print(g, request, () => JSON.stringify(request, null, 2));
+    dryRunEstimate(await job.estimateCost(run), f, g);
     return;
   }
   const display = progressDisplay({ json: g.json, logs: f.logs });
   let model: Awaited<ReturnType<TrainingJob['run']>>;
   try {
-    model = await job.run({ ...run, sync: f.wait, onProgress: display.listener });
+    model = await job.run({
+      ...run,
+      maxCost: f.maxCost,
+      sync: f.wait,
+      onProgress: withCostEstimate(display.listener, g),
+    });
+  } catch (err) {
+    throw asFlagError(err);
   } finally {
     display.stop();
   }
@@ -139,6 +156,15 @@ export function registerTrainPipelines(train: Command, globals: () => GlobalOpti
     ) => {
       const g = globals();
       let uri = f.packageUri;
+      // Priced before --package-dir is uploaded: a refused run stages nothing.
+      if (f.packageDir && !f.dryRun && f.maxCost !== undefined) {
+        const preview = new CustomPythonPackageTrainingJob({
+          ...jobOptions(f, g),
+          pythonPackageGcsUri: 'gs://not-uploaded/package.tar.gz',
+          pythonModuleName: f.module,
+        });
+        dryRunEstimate(await preview.estimateCost(runOptions(f, args)), f, g);
+      }
       if (f.packageDir)
         uri = await stagePythonPackage(
           await resolveConfig({ project: g.project, location: g.location }),

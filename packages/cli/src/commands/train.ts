@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { type GlobalOptions, print } from '../output.ts';
 import { progressDisplay } from '../progress.ts';
-import { runResourceOptions } from './options.ts';
+import { asFlagError, dryRunEstimate, runResourceOptions, withCostEstimate } from './options.ts';
 import { registerTrainPipelines } from './train-pipeline.ts';
 import { customJobFromFlags, type TrainerFlags, trainerOptions } from './trainer-flags.ts';
 
@@ -21,25 +21,34 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
     .addOption(new Option('--sync', 'alias of the default (wait)').hideHelp())
     .action(async (args: string[], o: TrainOptions) => {
       const g = globals();
+      const run = {
+        timeout: o.timeout,
+        serviceAccount: o.serviceAccount,
+        tensorboard: o.tensorboard,
+        expectedDuration: o.expectedDuration,
+      };
+      // Priced before --package-dir is uploaded: a refused run stages nothing.
+      if (o.packageDir && !o.dryRun && o.maxCost !== undefined) {
+        const preview = await customJobFromFlags(args, { ...o, dryRun: true }, g);
+        dryRunEstimate(await preview.estimateCost(run), o, g);
+      }
       const job = await customJobFromFlags(args, o, g);
       if (o.dryRun) {
-        const request = await job.buildRequest({
-          timeout: o.timeout,
-          serviceAccount: o.serviceAccount,
-          tensorboard: o.tensorboard,
-        });
+        const request = await job.buildRequest(run);
         print(g, request, () => JSON.stringify(request, null, 2));
+        dryRunEstimate(await job.estimateCost(run), o, g);
         return;
       }
       const display = progressDisplay({ json: g.json, logs: o.logs });
       try {
         await job.run({
+          ...run,
+          maxCost: o.maxCost,
           sync: o.wait,
-          timeout: o.timeout,
-          serviceAccount: o.serviceAccount,
-          tensorboard: o.tensorboard,
-          onProgress: display.listener,
+          onProgress: withCostEstimate(display.listener, g),
         });
+      } catch (err) {
+        throw asFlagError(err);
       } finally {
         display.stop();
       }

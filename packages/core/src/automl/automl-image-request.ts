@@ -86,6 +86,8 @@ export interface AutoMLImageRunOptions extends ModelRegistrationOptions {
   budgetMilliNodeHours?: number;
   /** Use the whole budget (default false: stop early once the model converges). */
   disableEarlyStopping?: boolean;
+  /** Refuse to submit when the budget costs more than this many USD (the budget is the ceiling). */
+  maxCost?: number;
   /** `true` (default): resolve with the Model when done. `false`: resolve once the pipeline exists. */
   sync?: boolean;
   onProgress?: ProgressListener;

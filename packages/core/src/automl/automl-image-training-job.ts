@@ -1,3 +1,5 @@
+import type { CostEstimate } from '../cost/estimate.ts';
+import { automlImageRequestCost } from '../cost/request-cost.ts';
 import { ValidationError } from '../errors.ts';
 import { pollStates } from '../jobs/backoff.ts';
 import { localTimestamp } from '../jobs/custom-job-request.ts';
@@ -60,6 +62,11 @@ export class AutoMLImageTrainingJob extends TrainingJob {
   /** The `CreateTrainingPipeline` request `run()` sends. */
   override async buildRequest(run: AutoMLImageRunOptions): Promise<PipelineRequest> {
     return buildAutoMLImageRequest(this.automl, run, await this.config());
+  }
+
+  /** What the training would cost on Vertex AI: its budget (the most Vertex bills) at the node-hour price. */
+  override async estimateCost(run: AutoMLImageRunOptions): Promise<CostEstimate> {
+    return automlImageRequestCost(await this.buildRequest(run), await this.config());
   }
 
   /**

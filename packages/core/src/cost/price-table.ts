@@ -56,6 +56,8 @@ export interface PriceTable {
 const VERTEX_PRICING = 'https://cloud.google.com/vertex-ai/pricing';
 const BIGQUERY_PRICING = 'https://cloud.google.com/bigquery/pricing';
 const CHECKED = '2026-11-26';
+const SCRIPTED_TABLES =
+  'not confirmed: the stored copy of the pricing page does not contain its machine tables (they are rendered by script); values as last read from the live page, check them there';
 
 /** Prices as of {@link PriceTable} `checked` dates; see each group's `source`. */
 export const PRICE_TABLE: PriceTable = {
@@ -65,52 +67,104 @@ export const PRICE_TABLE: PriceTable = {
     source: VERTEX_PRICING,
     checked: CHECKED,
     unit: 'hour per replica',
+    assumption: SCRIPTED_TABLES,
     prices: {
+      'e2-standard-2': 0.077057,
       'e2-standard-4': 0.154114,
       'e2-standard-8': 0.308228,
       'e2-standard-16': 0.616456,
+      'n1-standard-2': 0.1092495,
       'n1-standard-4': 0.218499,
       'n1-standard-8': 0.436998,
       'n1-standard-16': 0.873996,
       'n1-standard-32': 1.747992,
+      'n1-highmem-2': 0.1360445,
+      'n1-highmem-4': 0.272089,
       'n1-highmem-8': 0.544178,
       'n1-highmem-16': 1.088356,
+      'a2-highgpu-1g': 0.8554945,
+      'g2-standard-4': 0.8165,
     },
   },
   trainingAccelerators: {
     source: VERTEX_PRICING,
     checked: CHECKED,
     unit: 'hour per accelerator',
+    assumption: SCRIPTED_TABLES,
     prices: {
       NVIDIA_TESLA_T4: 0.4025,
       NVIDIA_TESLA_V100: 2.9762,
       NVIDIA_TESLA_P100: 1.725,
+      NVIDIA_TESLA_P4: 0.69,
+      NVIDIA_TESLA_A100: 3.3741,
+      NVIDIA_A100_80GB: 4.5158,
+      NVIDIA_L4: 0.644,
     },
   },
   predictionMachines: {
     source: VERTEX_PRICING,
     checked: CHECKED,
     unit: 'node hour',
+    assumption: SCRIPTED_TABLES,
     prices: {
       'n1-standard-2': 0.1095,
       'n1-standard-4': 0.219,
       'n1-standard-8': 0.438,
+      'n1-standard-16': 0.876,
+      'n1-standard-32': 1.752,
+      'n1-highmem-2': 0.1362,
+      'n1-highmem-4': 0.2724,
+      'n1-highmem-8': 0.5448,
+      'n1-highmem-16': 1.0896,
       'e2-standard-2': 0.0771,
       'e2-standard-4': 0.1541,
+      'e2-standard-8': 0.3082,
+      'e2-standard-16': 0.6165,
+      'a2-highgpu-1g': 0.8554945,
+      'g2-standard-4': 0.8165,
     },
   },
   predictionAccelerators: {
     source: VERTEX_PRICING,
     checked: CHECKED,
     unit: 'hour per accelerator',
+    assumption: SCRIPTED_TABLES,
     prices: {
       NVIDIA_TESLA_T4: 0.4025,
+      NVIDIA_TESLA_V100: 2.852,
+      NVIDIA_TESLA_P100: 1.679,
+      NVIDIA_TESLA_P4: 0.69,
+      NVIDIA_TESLA_A100: 3.3741,
+      NVIDIA_A100_80GB: 4.5158,
+      NVIDIA_L4: 0.644,
     },
   },
+  // Confirmed against the stored copy of the page ("Image data … Training $3.465 … Deployment and online
+  // prediction $1.375", classification).
   automlImageTraining: { usd: 3.465, unit: 'node hour', source: VERTEX_PRICING, checked: CHECKED },
   automlImageDeployment: { usd: 1.375, unit: 'node hour', source: VERTEX_PRICING, checked: CHECKED },
-  bigQueryAnalysis: { usd: 6.25, unit: 'TiB processed', source: BIGQUERY_PRICING, checked: CHECKED },
-  bigQueryMlCreateModel: { usd: 312.5, unit: 'TiB processed', source: BIGQUERY_PRICING, checked: CHECKED },
+  bigQueryAnalysis: {
+    usd: 6.25,
+    unit: 'TiB processed',
+    source: BIGQUERY_PRICING,
+    checked: CHECKED,
+    assumption:
+      'not confirmed: no stored copy of the BigQuery pricing page states it; on-demand list price as last read',
+  },
+  bigQueryMlCreateModel: {
+    usd: 312.5,
+    unit: 'TiB processed',
+    source: BIGQUERY_PRICING,
+    checked: CHECKED,
+    assumption:
+      'not confirmed: no stored copy of the BigQuery ML pricing section states it; on-demand CREATE MODEL price for built-in models (linear/logistic regression, k-means …) as last read',
+  },
   bigQueryMinimumBytesPerTable: 10 * 1024 * 1024,
-  tensorboardStorage: { usd: 10, unit: 'GiB per month', source: VERTEX_PRICING, checked: CHECKED },
+  tensorboardStorage: {
+    usd: 10,
+    unit: 'GiB per month',
+    source: VERTEX_PRICING,
+    checked: CHECKED,
+    assumption: 'not confirmed: the stored copies of the pricing page do not include the TensorBoard section',
+  },
 };

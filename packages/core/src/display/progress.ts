@@ -2,6 +2,8 @@
  * A job's progress for display: {@link ProgressLog} collects {@link ProgressEvent}s (state changes, log
  * lines, notices) and renders them as HTML (a live notebook display) or as text lines (an appended log).
  */
+
+import { type CostEstimate, formatUsd } from '../cost/estimate.ts';
 import type { ProgressEvent } from '../jobs/job-state.ts';
 import { shortState } from '../jobs/job-state.ts';
 import { escapeHtml } from './html.ts';
@@ -53,7 +55,8 @@ export class ProgressLog {
       s.lineCount++;
       s.lines.push({ task: event.task, line: event.line });
       if (s.lines.length > this.maxLines) s.lines.shift();
-    } else s.notices.push(event.message);
+    } else if (event.type === 'cost') s.notices.push(costNotice(event.estimate));
+    else s.notices.push(event.message);
   }
 
   /** A copy of what was recorded so far. */
@@ -117,5 +120,13 @@ export function progressLine(title: string, event: ProgressEvent): string {
       return `[${title}] [${event.task}] ${event.line}`;
     case 'notice':
       return `[${title}] note: ${event.message}`;
+    case 'cost':
+      return `[${title}] ${costNotice(event.estimate)}`;
   }
+}
+
+/** `estimated cost on Vertex AI: $0.22 per hour; $36.71 at Vertex's default timeout (7 days)`. */
+function costNotice(e: CostEstimate): string {
+  const total = `${formatUsd(e.totalUsd)} for ${e.basis}`;
+  return `estimated cost on Vertex AI: ${e.hourlyUsd === undefined ? total : `${formatUsd(e.hourlyUsd)} per hour; ${total}`}`;
 }

@@ -45,8 +45,12 @@ export interface DeployOptions {
    * (the returned model has no id yet); `endpoint.wait()` then waits for it.
    */
   sync?: boolean;
-  /** `notice` events while the deployment runs. */
+  /** `cost` first, then `notice` events while the deployment runs. */
   onProgress?: ProgressListener;
+  /** Refuse to deploy when the estimate (at `maxReplicaCount` for `expectedDuration`) is above this many USD. */
+  maxCost?: number;
+  /** How long the model is expected to stay deployed, in seconds, for the estimate (default 24 hours). */
+  expectedDuration?: number;
 }
 
 /** Settings from `init()` the request falls back to. */

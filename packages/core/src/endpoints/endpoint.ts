@@ -1,6 +1,9 @@
 import type { protos } from '@google-cloud/aiplatform';
 import { type ResolvedConfig, resolveConfig } from '../config.ts';
 import { endpointServiceClient } from '../connection.ts';
+import type { CostEstimate } from '../cost/estimate.ts';
+import { checkCost } from '../cost/guard.ts';
+import { deployRequestCost } from '../cost/request-cost.ts';
 import { toApiError } from '../errors.ts';
 import { Model } from '../models/model.ts';
 import { toReadableJson } from '../resource-json.ts';
@@ -170,7 +173,12 @@ export class Endpoint {
    * `Endpoint.deploy()`: the request of {@link buildDeployRequest}, then waits for the model to serve and
    * fetches the endpoint again.
    */
-  async deploy(model: Model | string, options: DeployOptions = {}): Promise<DeployedModel> {
+  async deploy(
+    model: Model | string,
+    options: DeployOptions = {},
+    /** @internal `Model.deploy()` checked the cost before creating the endpoint. */
+    costChecked = false,
+  ): Promise<DeployedModel> {
     const config = await this.configPromise;
     if (!this.fetched) await this.refresh();
     const m = typeof model === 'string' ? await Model.get(model, whereOf(config)) : model;
@@ -178,6 +186,14 @@ export class Endpoint {
       serviceAccount: config.serviceAccount,
     });
     const resourceName = this.resourceName;
+    const what = `deployment of model "${m.displayName}" to endpoint "${this.displayName || this.id}"`;
+    if (!costChecked)
+      checkCost(
+        () => deployRequestCost(request, { expectedDuration: options.expectedDuration, what }, config),
+        options,
+        (e) => options.onProgress?.(e),
+        resourceName,
+      );
     for (const message of notices) options.onProgress?.({ type: 'notice', resourceName, message });
     const client = await endpointServiceClient(config);
     const context = `Deploying model ${request.deployedModel?.model ?? ''} to endpoint ${resourceName}`;
@@ -203,6 +219,21 @@ export class Endpoint {
     if (options.sync !== false) return done;
     this.track(done);
     return toDeployedModel(request.deployedModel ?? {});
+  }
+
+  /**
+   * What deploying `model` with these options would cost on Vertex AI for `expectedDuration` (default 24 h):
+   * priced from the DeployModel request `deploy()` sends.
+   */
+  async estimateDeployCost(model: Model | string, options: DeployOptions = {}): Promise<CostEstimate> {
+    const config = await this.configPromise;
+    if (!this.fetched) await this.refresh();
+    const m = typeof model === 'string' ? await Model.get(model, whereOf(config)) : model;
+    const { request } = planDeploy(this.resource, m.gcaResource, options, {
+      serviceAccount: config.serviceAccount,
+    });
+    const what = `deployment of model "${m.displayName}" to endpoint "${this.displayName || this.id}"`;
+    return deployRequestCost(request, { expectedDuration: options.expectedDuration, what }, config);
   }
 
   /** Waits for deployments started with `sync: false`; rejects with the first failure. */

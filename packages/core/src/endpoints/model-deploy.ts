@@ -1,5 +1,8 @@
 /** `Model.deploy()`: deploy a model version to an endpoint, creating `<model>_endpoint` when none is given. */
 import type { ResolvedConfig } from '../config.ts';
+import type { CostEstimate } from '../cost/estimate.ts';
+import { checkCost } from '../cost/guard.ts';
+import { deployRequestCost } from '../cost/request-cost.ts';
 import type { Model } from '../models/model.ts';
 import { refusePrivateLocally, whereOf } from './create-request.ts';
 import { type DeployOptions, planDeploy } from './deploy-request.ts';
@@ -28,10 +31,14 @@ export async function deployModel(
 ): Promise<Endpoint> {
   const { endpoint: given, network, encryptionSpecKeyName, ...deploy } = options;
   let endpoint = given;
+  if (!endpoint && network) refusePrivateLocally(config);
+  // The deploy arguments and the cost are checked before an endpoint is created for them.
+  checkCost(
+    () => modelDeployCost(model, config, options),
+    options,
+    (e) => deploy.onProgress?.(e),
+  );
   if (!endpoint) {
-    if (network) refusePrivateLocally(config);
-    // The deploy arguments are checked before an endpoint is created for them.
-    planDeploy({ name: '', trafficSplit: {}, network }, model.gcaResource, deploy);
     endpoint = await Endpoint.create({
       ...whereOf(config),
       displayName: defaultEndpointName(model.displayName),
@@ -44,6 +51,24 @@ export async function deployModel(
       displayName: endpoint.displayName,
     });
   }
-  await endpoint.deploy(model, deploy);
+  await endpoint.deploy(model, deploy, true);
   return endpoint;
+}
+
+/** What `Model.deploy(options)` would cost on Vertex AI for `expectedDuration` (default 24 h). */
+export function modelDeployCost(
+  model: Model,
+  config: ResolvedConfig,
+  options: ModelDeployOptions = {},
+): CostEstimate {
+  const { endpoint, network, encryptionSpecKeyName: _, ...deploy } = options;
+  const target = endpoint?.gcaResource ?? { name: '', trafficSplit: {}, network };
+  const { request } = planDeploy(target, model.gcaResource, deploy, {
+    serviceAccount: config.serviceAccount,
+  });
+  const where = endpoint
+    ? `endpoint "${endpoint.displayName || endpoint.id}"`
+    : `a new endpoint "${defaultEndpointName(model.displayName)}"`;
+  const what = `deployment of model "${model.displayName}" to ${where}`;
+  return deployRequestCost(request, { expectedDuration: options.expectedDuration, what }, config);
 }

@@ -2,6 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { protos } from '@google-cloud/aiplatform';
 import { type InitOptions, type ResolvedConfig, requireStagingBucket, resolveConfig } from '../config.ts';
 import { jobServiceClient, storageClient } from '../connection.ts';
+import type { CostEstimate } from '../cost/estimate.ts';
+import { checkCost } from '../cost/guard.ts';
+import { type CostOptions, customJobRequestCost } from '../cost/request-cost.ts';
 import { JobFailedError, toApiError, ValidationError } from '../errors.ts';
 import { LogCursor, type LogLine, readJobLogs } from '../logs.ts';
 import { toReadableJson } from '../resource-json.ts';
@@ -30,7 +33,7 @@ export interface CustomJobOptions
 }
 
 /** Options of {@link CustomJob.run}. */
-export interface CustomJobRunOptions extends SchedulingOptions {
+export interface CustomJobRunOptions extends SchedulingOptions, CostOptions {
   serviceAccount?: string;
   network?: string;
   enableWebAccess?: boolean;
@@ -167,7 +170,18 @@ export class CustomJob extends EventEmitter<CustomJobEvents> {
     return buildCustomJobRequest(this.requireOptions(), run, await this.config());
   }
 
-  /** Submits the job. With `sync` (default) it resolves when the job has ended and throws if it failed. */
+  /**
+   * What the job would cost on Vertex AI, priced from {@link buildRequest}'s worker pools for
+   * `expectedDuration`, else the timeout, else Vertex's default of 7 days.
+   */
+  async estimateCost(run: CustomJobRunOptions = {}): Promise<CostEstimate> {
+    return customJobRequestCost(await this.buildRequest(run), run, await this.config());
+  }
+
+  /**
+   * Submits the job. With `sync` (default) it resolves when the job has ended and throws if it failed. A
+   * `cost` event comes first; above `maxCost` it throws {@link CostLimitError} and sends nothing.
+   */
   async run(options: CustomJobRunOptions = {}): Promise<this> {
     if (this.resource?.name)
       throw new ValidationError(
@@ -177,6 +191,11 @@ export class CustomJob extends EventEmitter<CustomJobEvents> {
       );
     const config = await this.config();
     const request = await this.buildRequest(options);
+    checkCost(
+      () => customJobRequestCost(request, options, config),
+      options,
+      (e) => this.emitProgress(e, options.onProgress),
+    );
     if (config.emulator)
       await ensureBucket(
         await storageClient(config),

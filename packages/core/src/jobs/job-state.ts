@@ -1,3 +1,5 @@
+import type { CostEstimate } from '../cost/estimate.ts';
+
 /** `google.cloud.aiplatform.v1.JobState` names. */
 export type JobState =
   | 'JOB_STATE_UNSPECIFIED'
@@ -55,7 +57,9 @@ export type ProgressEvent =
       at: Date;
     }
   | { type: 'log'; resourceName: string; task: string; line: string; timestamp: string; severity: string }
-  | { type: 'notice'; resourceName: string; message: string };
+  | { type: 'notice'; resourceName: string; message: string }
+  /** Emitted by `run()`/`deploy()` before anything is sent: what it is expected to cost on Vertex AI. */
+  | { type: 'cost'; estimate: CostEstimate };
 
 /** Receives {@link ProgressEvent}s. */
 export type ProgressListener = (event: ProgressEvent) => void;

@@ -4,6 +4,7 @@ import type { protos } from '@google-cloud/aiplatform';
 import type { ModelEvaluation } from '../automl/model-evaluation.ts';
 import { type InitOptions, type ResolvedConfig, requireStagingBucket, resolveConfig } from '../config.ts';
 import { modelServiceClient, storageClient } from '../connection.ts';
+import type { CostEstimate } from '../cost/estimate.ts';
 import type { Endpoint } from '../endpoints/endpoint.ts';
 import type { ModelDeployOptions } from '../endpoints/model-deploy.ts';
 import { toApiError, ValidationError } from '../errors.ts';
@@ -196,6 +197,12 @@ export class Model {
   async deploy(options: ModelDeployOptions = {}): Promise<Endpoint> {
     const { deployModel } = await import('../endpoints/model-deploy.ts');
     return deployModel(this, this.config, options);
+  }
+
+  /** What {@link deploy} with these options would cost on Vertex AI for `expectedDuration` (default 24 h). */
+  async estimateDeployCost(options: ModelDeployOptions = {}): Promise<CostEstimate> {
+    const { modelDeployCost } = await import('../endpoints/model-deploy.ts');
+    return modelDeployCost(this, this.config, options);
   }
 
   /** This version's evaluations (`ListModelEvaluations`), e.g. the test-split metrics of an AutoML model. */

@@ -2,6 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { protos } from '@google-cloud/aiplatform';
 import { type ResolvedConfig, resolveConfig } from '../config.ts';
 import { modelServiceClient, pipelineServiceClient } from '../connection.ts';
+import type { CostEstimate } from '../cost/estimate.ts';
+import { checkCost } from '../cost/guard.ts';
+import { trainingPipelineRequestCost } from '../cost/request-cost.ts';
 import { TvxError, toApiError, ValidationError } from '../errors.ts';
 import { pollStates } from '../jobs/backoff.ts';
 import { CustomJob } from '../jobs/custom-job.ts';
@@ -81,7 +84,21 @@ export abstract class TrainingJob extends EventEmitter<{ progress: [ProgressEven
     return buildPipelineRequest(this.options, run, config, () => this.task(config, run, options.dryRun));
   }
 
-  /** Creates the pipeline; with `sync` (default) waits and returns the registered Model (or undefined). */
+  /**
+   * What the training would cost on Vertex AI: the worker pools of {@link buildRequest} for
+   * `expectedDuration`, else the timeout, else Vertex's default of 7 days. The request is built by the same
+   * function with the pools' task left out (it has no bearing on the price), so nothing is packaged or uploaded.
+   */
+  async estimateCost(run: TrainingRunOptions = {}): Promise<CostEstimate> {
+    const config = await this.config();
+    const request = await buildPipelineRequest(this.options, run, config, async () => ({}));
+    return trainingPipelineRequestCost(request, run, config);
+  }
+
+  /**
+   * Creates the pipeline; with `sync` (default) waits and returns the registered Model (or undefined). A
+   * `cost` event comes first; above `maxCost` it throws {@link CostLimitError} before anything is uploaded.
+   */
   async run(options: TrainingRunOptions = {}): Promise<Model | undefined> {
     if (this.resource?.name)
       throw new ValidationError(
@@ -89,6 +106,15 @@ export abstract class TrainingJob extends EventEmitter<{ progress: [ProgressEven
         'Custom Training has already run',
         'Create a new job object to train again.',
       );
+    const estimate = await this.estimateCost(options).catch((err: unknown) => err as Error);
+    checkCost(
+      () => {
+        if (estimate instanceof Error) throw estimate;
+        return estimate;
+      },
+      options,
+      (e) => this.emitProgress(e, options.onProgress),
+    );
     const request = await this.buildRequest(options);
     const client = await pipelineServiceClient(await this.config());
     try {

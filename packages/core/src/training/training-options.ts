@@ -1,4 +1,5 @@
 import type { InitOptions } from '../config.ts';
+import type { CostOptions } from '../cost/request-cost.ts';
 import type { ProgressListener } from '../jobs/job-state.ts';
 import type { ServingContainerOptions } from '../models/model-spec.ts';
 import type { TrainingRunResources } from './task-inputs.ts';
@@ -49,7 +50,7 @@ export interface ModelRegistrationOptions {
 }
 
 /** Options of `run()`. Datasets and data splits are not supported yet. */
-export interface TrainingRunOptions extends TrainingRunResources, ModelRegistrationOptions {
+export interface TrainingRunOptions extends TrainingRunResources, ModelRegistrationOptions, CostOptions {
   /** Trainer arguments, passed as given. */
   args?: string[];
   environmentVariables?: Record<string, string>;

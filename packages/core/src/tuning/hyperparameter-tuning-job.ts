@@ -2,6 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { protos } from '@google-cloud/aiplatform';
 import { type InitOptions, type ResolvedConfig, resolveConfig } from '../config.ts';
 import { jobServiceClient } from '../connection.ts';
+import type { CostEstimate } from '../cost/estimate.ts';
+import { checkCost } from '../cost/guard.ts';
+import { tuningRequestCost } from '../cost/request-cost.ts';
 import { JobFailedError, toApiError, ValidationError } from '../errors.ts';
 import { pollStates } from '../jobs/backoff.ts';
 import type { CustomJob, CustomJobRunOptions } from '../jobs/custom-job.ts';
@@ -160,7 +163,18 @@ export class HyperparameterTuningJob extends EventEmitter<{ progress: [ProgressE
     return { parent: locationPath(config.project, config.location), hyperparameterTuningJob: job };
   }
 
-  /** Submits the study; with `sync` (default) resolves when it ends, throwing if it failed. */
+  /**
+   * What the study would cost on Vertex AI: the trial job's pools for `expectedDuration` (per trial), else
+   * the timeout, else Vertex's default of 7 days, times `maxTrialCount` (parallelism does not change it).
+   */
+  async estimateCost(run: CustomJobRunOptions = {}): Promise<CostEstimate> {
+    return tuningRequestCost(await this.buildRequest(run), run, await this.config());
+  }
+
+  /**
+   * Submits the study; with `sync` (default) resolves when it ends, throwing if it failed. A `cost` event
+   * comes first; above `maxCost` it throws {@link CostLimitError} and sends nothing.
+   */
   async run(options: CustomJobRunOptions = {}): Promise<this> {
     if (this.resource?.name)
       throw new ValidationError(
@@ -169,6 +183,12 @@ export class HyperparameterTuningJob extends EventEmitter<{ progress: [ProgressE
         'Create a new HyperparameterTuningJob to tune again.',
       );
     const request = await this.buildRequest(options);
+    const config = await this.config();
+    checkCost(
+      () => tuningRequestCost(request, options, config),
+      options,
+      (e) => this.emitProgress(e, options.onProgress),
+    );
     const client = await jobServiceClient(await this.config());
     try {
       const [created] = await client.createHyperparameterTuningJob(

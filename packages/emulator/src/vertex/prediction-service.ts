@@ -65,9 +65,20 @@ function failed(res: ServerResponse, deployedModelId: string): RpcError {
   );
 }
 
+/** A raw request body parsed as JSON when it is JSON (to count its instances), else undefined. */
+function rawJson(data: unknown): unknown {
+  try {
+    return JSON.parse(Buffer.from((data as string | undefined) ?? '', 'base64').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 export function predictionServiceHandlers(ctx: {
   endpoints: ResourceStore;
   runtime: EndpointRuntime;
+  /** Told about every served call (Cloud Monitoring's prediction_count). */
+  onServed?: (endpoint: string, deployedModelId: string, body: unknown) => void;
 }): ServiceHandlers {
   const target = (name: string, deployedModelId?: string) => {
     const endpoint = ctx.endpoints.get(name);
@@ -102,6 +113,7 @@ export function predictionServiceHandlers(ctx: {
       );
       const res = await send(pool, deployed.id as string, body, 'application/json');
       if (res.status !== 200) throw failed(res, deployed.id as string);
+      ctx.onServed?.(req.endpoint as string, deployed.id as string, req);
       const out = serverJson(res, deployed.id as string);
       if (!Array.isArray(out.predictions))
         throw new RpcError(
@@ -127,6 +139,7 @@ export function predictionServiceHandlers(ctx: {
         (http.contentType as string | undefined) || 'application/json',
       );
       if (res.status !== 200) throw failed(res, deployed.id as string);
+      ctx.onServed?.(req.endpoint as string, deployed.id as string, rawJson(http.data));
       return { contentType: res.contentType, data: res.body.toString('base64') };
     },
     Explain: async (req) => {
@@ -149,6 +162,7 @@ export function predictionServiceHandlers(ctx: {
           `The model server of deployed model ${id} does not serve explanations (HTTP 404 on ${EXPLAIN_ROUTE}): the emulator explains models served by its prebuilt prediction images (PyTorch, scikit-learn, XGBoost, AutoML image), not custom containers.`,
         );
       if (res.status !== 200) throw failed(res, id);
+      ctx.onServed?.(req.endpoint as string, id, req);
       const out = serverJson(res, id);
       if (!Array.isArray(out.explanations))
         throw new RpcError(

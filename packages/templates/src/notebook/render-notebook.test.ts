@@ -27,6 +27,7 @@ describe('notebook templates', () => {
       '05-automl-vision-xai',
       '06-bigquery-ml-baseline',
       '07-tensorboard',
+      '08-compare-baselines',
     ]);
   });
 
@@ -38,6 +39,7 @@ describe('notebook templates', () => {
     '05-automl-vision-xai',
     '06-bigquery-ml-baseline',
     '07-tensorboard',
+    '08-compare-baselines',
   ])('%s renders deterministically to a tslab notebook with setup, cost and cleanup cells', (name) => {
     const text = renderNotebook(name);
     expect(renderNotebook(name)).toBe(text);
@@ -55,10 +57,11 @@ describe('notebook templates', () => {
       'GOOGLE_PROJECT',
       'OWNER_EMAIL',
       'startEmulator()',
-      'estimateTrainingCost',
+      'cleanUpRun(RUN)',
     ]) {
       expect(all).toContain(v);
     }
+    expect(all).toMatch(/estimateTrainingCost|costEstimateHtml/);
   });
 
   it('01 uses both training classes, sync: false, reattaching and logs; 02 runs three replicas', () => {
@@ -91,7 +94,7 @@ describe('notebook templates', () => {
   it('names the templates when asked for an unknown one', () => {
     expect(() => renderNotebook('06-nope')).toThrow(NotebookTemplateError);
     expect(() => renderNotebook('06-nope')).toThrow(
-      /Use one of: 01-custom-training, 02-distributed-training, 03-hyperparameter-tuning, 04-deploy-and-predict, 05-automl-vision-xai, 06-bigquery-ml-baseline, 07-tensorboard/,
+      /Use one of: 01-custom-training, 02-distributed-training, 03-hyperparameter-tuning, 04-deploy-and-predict, 05-automl-vision-xai, 06-bigquery-ml-baseline, 07-tensorboard, 08-compare-baselines/,
     );
   });
 
