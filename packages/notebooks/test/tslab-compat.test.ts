@@ -87,7 +87,7 @@ describe("tslab's TypeScript 5.0.4 and CommonJS", () => {
       svg: true,
       trainerFiles: true,
       notebook: 4,
-      cost: 0.2185,
+      cost: 0.218499, // one hour of n1-standard-4 at the price table's training rate
       terra: false,
       event: 'notice',
       emulator: true,
