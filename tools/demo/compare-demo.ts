@@ -26,23 +26,20 @@ const indent = (text: string) => text.replace(/^/gm, '  ');
 
 /** Runs the cost, comparison and cleanup steps; the comparison report goes to `outDir`. */
 export async function compareDemo(outDir: string, packageUri: string, image: string): Promise<void> {
-  step('Cost: a 4-replica job on n1-standard-8 priced before it is sent, and refused above maxCost');
+  step(
+    'Cost: a 4-replica job on n1-standard-8 with T4 GPUs priced before it is sent, and refused above maxCost',
+  );
+  const task = { executorImageUri: image, packageUris: [packageUri], pythonModule: 'trainer.task' };
+  const machineSpec = {
+    machineType: 'n1-standard-8',
+    acceleratorType: 'NVIDIA_TESLA_T4',
+    acceleratorCount: 1,
+  };
   const big = new CustomJob({
     displayName: 'big-training',
     workerPoolSpecs: [
-      {
-        machineSpec: {
-          machineType: 'n1-standard-8',
-          acceleratorType: 'NVIDIA_TESLA_T4',
-          acceleratorCount: 1,
-        },
-        replicaCount: 4,
-        pythonPackageSpec: {
-          executorImageUri: image,
-          packageUris: [packageUri],
-          pythonModule: 'trainer.task',
-        },
-      },
+      { machineSpec, replicaCount: 1, pythonPackageSpec: task },
+      { machineSpec, replicaCount: 3, pythonPackageSpec: task },
     ],
   });
   console.log(indent(costEstimateText(await big.estimateCost({ expectedDuration: 2 * 3600 }))));

@@ -30,7 +30,7 @@ describe('tvx cost estimates and --max-cost', () => {
       /Estimated cost of custom job "CustomJob [^"]+": \$0\.1092 \(based on expectedDuration 30 min\)/,
     );
     expect(r.stderr).toContain(
-      '1 replica × $0.218499 per hour per replica (n1-standard-4 (training)) × 0.5 hours',
+      '1 replica × $0.218499 per hour per replica (n1-standard-4 for training) × 0.5 hours',
     );
     expect(r.stderr).toContain('https://cloud.google.com/vertex-ai/pricing (checked ');
 

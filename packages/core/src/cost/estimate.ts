@@ -19,7 +19,7 @@ export interface CostLine {
   quantityUnit: string;
   /** `rate.usd × multiplier × quantity`. */
   usd: number;
-  /** E.g. `2 replicas × $0.218499 per hour per replica (n1-standard-4 (training)) × 0.5 hours = $0.2185`. */
+  /** E.g. `2 replicas × $0.218499 per hour per replica (n1-standard-4 for training) × 0.5 hours = $0.2185`. */
   explanation: string;
 }
 

@@ -41,7 +41,7 @@ describe('estimateWorkerPoolsCost', () => {
     expect(e.hourlyUsd).toBeCloseTo(0.218499 + 3 * 0.436998 + 6 * 0.4025, 12);
     expect(costPerDay(e)).toBeCloseTo(24 * (0.218499 + 3 * 0.436998 + 6 * 0.4025), 10);
     expect(e.lines[0]!.explanation).toBe(
-      '1 replica × $0.218499 per hour per replica (n1-standard-4 (training)) × 0.5 hours = $0.1092',
+      '1 replica × $0.218499 per hour per replica (n1-standard-4 for training) × 0.5 hours = $0.1092',
     );
     expect(e.basis).toBe('expectedDuration 30 min');
     expect(e.notes.some((n) => n.includes('not confirmed'))).toBe(true);

@@ -4,7 +4,7 @@ import { PRICE_TABLE, type PriceGroup, type PriceTable } from './price-table.ts'
 /** A price looked up in the table, with what it is and where it comes from (for explanations). */
 export interface Rate {
   usd: number;
-  /** E.g. `n1-standard-4 (training)`. */
+  /** E.g. `n1-standard-4 for training`. */
   what: string;
   unit: string;
   source: string;
@@ -40,7 +40,7 @@ export function trainingMachineRate(
   return fromGroup(
     table.trainingMachines,
     machineType,
-    `${machineType} (training)`,
+    `${machineType} for training`,
     field,
     'training machine',
   );
@@ -52,7 +52,7 @@ export function trainingAcceleratorRate(
   field = 'acceleratorType',
   table: PriceTable = PRICE_TABLE,
 ): Rate {
-  return fromGroup(table.trainingAccelerators, type, `${type} (training)`, field, 'training accelerator');
+  return fromGroup(table.trainingAccelerators, type, `${type} for training`, field, 'training accelerator');
 }
 
 /** Online-prediction price of one node of `machineType` per hour. */
@@ -64,7 +64,7 @@ export function predictionMachineRate(
   return fromGroup(
     table.predictionMachines,
     machineType,
-    `${machineType} (prediction)`,
+    `${machineType} for prediction`,
     field,
     'prediction machine',
   );
@@ -79,7 +79,7 @@ export function predictionAcceleratorRate(
   return fromGroup(
     table.predictionAccelerators,
     type,
-    `${type} (prediction)`,
+    `${type} for prediction`,
     field,
     'prediction accelerator',
   );

@@ -18,7 +18,7 @@ describe('explained estimates', () => {
       'Estimated cost of custom job "<x>": $0.1092 (based on expectedDuration 30 min)',
     );
     expect(text).toContain(
-      'workerPoolSpecs[0]: 1 × n1-standard-4: 1 replica × $0.218499 per hour per replica (n1-standard-4 (training)) × 0.5 hours = $0.1092',
+      'workerPoolSpecs[0]: 1 × n1-standard-4: 1 replica × $0.218499 per hour per replica (n1-standard-4 for training) × 0.5 hours = $0.1092',
     );
     expect(text).toContain('$0.2185 per hour ($5.24 per day)');
     expect(text).toMatch(
