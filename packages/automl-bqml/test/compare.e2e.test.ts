@@ -68,6 +68,8 @@ describe('compareModels on a custom model, AutoML Vision and BigQuery ML', () =>
     }
 
     const board = compareModels({ truth: heldOut, predictions: [custom, automl, bqml] });
+    expect(board.classes).toEqual(heldOut.classes); // digits in numeric order, whatever each model's order
+    expect(heldOut.classes.slice(0, 3)).toEqual(['zero', 'one', 'two']);
     expect(board.models.map((m) => m.kind).sort()).toEqual(['automl', 'bqml', 'custom']);
     const aucPrs = board.models.map((m) => m.aucPr);
     expect(aucPrs).toEqual([...aucPrs].sort((a, b) => b - a));

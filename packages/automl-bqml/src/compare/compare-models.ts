@@ -10,7 +10,12 @@ import type { Leaderboard, ModelPredictions } from './types.ts';
 /** The held-out truth: labels in order, or labels with the example ids (a `HeldOutSet` is one). */
 export type HeldOutTruth =
   | readonly string[]
-  | { readonly ids: readonly string[]; readonly labels: readonly string[] };
+  | {
+      readonly ids: readonly string[];
+      readonly labels: readonly string[];
+      /** The order of the classes in tables and charts (a held-out set's `classes`); default the first model's. */
+      readonly classes?: readonly string[];
+    };
 
 /** Options of {@link compareModels}. */
 export interface CompareModelsOptions {
@@ -50,7 +55,7 @@ export function compareModels(options: CompareModelsOptions): Leaderboard {
       'Give one id per label (readHeldOut returns both).',
     );
   const aligned = predictions.map((p) => (p.ids ? alignPredictions(p, truth.ids) : p));
-  return buildLeaderboard([...truth.labels], aligned);
+  return buildLeaderboard([...truth.labels], aligned, truth.classes);
 }
 
 function isLabelList(truth: HeldOutTruth): truth is readonly string[] {

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ValidationError } from '@terra-vertex/core';
+import { DIGIT_LABELS } from '../data/digits.ts';
 import { type MlUse, readLocalImageDataset } from '../data/local-dataset.ts';
 import { dataPython } from '../data/python.ts';
 
@@ -74,7 +75,7 @@ export async function readHeldOut(dir: string, options: { mlUse?: MlUse } = {}):
   return {
     dir: folder,
     mlUse,
-    classes: dataset.classes,
+    classes: naturalOrder(dataset.classes),
     ids,
     labels: rows.map((im) => im.label),
     paths: rows.map((im) => join(folder, im.path)),
@@ -152,4 +153,11 @@ export async function imageArrayInstances(
       }),
     ),
   );
+}
+
+/** Digit labels in numeric order (`zero` … `nine`), any other labels as the dataset lists them. */
+function naturalOrder(classes: readonly string[]): string[] {
+  return classes.every((c) => DIGIT_LABELS.includes(c))
+    ? DIGIT_LABELS.filter((d) => classes.includes(d))
+    : [...classes];
 }

@@ -97,22 +97,8 @@ export function validateClasses(p: ModelPredictions, field: string): void {
  * summing to 1, every true label among the classes, ids (if any) one per example.
  */
 export function validatePredictions(truth: readonly string[], p: ModelPredictions, field: string): void {
-  if (typeof p !== 'object' || p === null) {
-    throw new ValidationError(
-      field,
-      'must be a ModelPredictions object',
-      'Pass { name, kind, classes, probabilities }.',
-    );
-  }
-  if (typeof p.name !== 'string' || p.name.trim() === '') {
-    throw new ValidationError(
-      `${field}.name`,
-      'must be a non-empty string',
-      "Name the model, e.g. 'AutoML Vision'.",
-    );
-  }
+  validateClasses(p, field);
   const model = `predictions "${p.name}"`;
-  checkClasses(p, model);
   if (!Array.isArray(p.probabilities) || p.probabilities.length !== truth.length) {
     const got = Array.isArray(p.probabilities) ? p.probabilities.length : 'no';
     throw new ValidationError(

@@ -150,12 +150,16 @@ function checkIds(predictions: readonly ModelPredictions[]): void {
 
 /**
  * Evaluates every model on the same truth and ranks them: best AUC-PR first, then best accuracy. All
- * models must have the same classes (their column order may differ: columns are put in the first model's
- * order), one row per example and, where given, the same ids in the same order.
+ * models must have the same classes (their column order may differ: columns are put in `classOrder`, by
+ * default the first model's order), one row per example and, where given, the same ids in the same order.
  *
  * @throws ValidationError naming the model and the fix when the predictions cannot be compared.
  */
-export function buildLeaderboard(truth: string[], predictions: ModelPredictions[]): Leaderboard {
+export function buildLeaderboard(
+  truth: string[],
+  predictions: ModelPredictions[],
+  classOrder?: readonly string[],
+): Leaderboard {
   validateTruth(truth);
   if (!Array.isArray(predictions) || predictions.length === 0) {
     throw new ValidationError(
@@ -167,7 +171,7 @@ export function buildLeaderboard(truth: string[], predictions: ModelPredictions[
   predictions.forEach((p, i) => {
     validateClasses(p, `predictions[${i}]`);
   });
-  const classes = [...predictions[0]!.classes];
+  const classes = [...(classOrder ?? predictions[0]!.classes)];
   const aligned = predictions.map((p, i) => reorder(p, classes, `predictions[${i}]`));
   aligned.forEach((p, i) => {
     validatePredictions(truth, p, `predictions[${i}]`);
