@@ -1,9 +1,10 @@
-import { type ProgressEvent, shortState } from '@terra-vertex/core';
+import { costEstimateText, type ProgressEvent, shortState } from '@terra-vertex/core';
 import ora, { type Ora } from 'ora';
 
 /**
  * Shows a job's progress: a spinner with its state on a terminal, plain lines otherwise; log lines are
- * printed above the spinner as they arrive. With `--json`, events go to stderr as NDJSON.
+ * printed above the spinner as they arrive, and so is the cost estimate a run or deployment emits before it is
+ * sent. With `--json`, events go to stderr as NDJSON.
  */
 export function progressDisplay(opts: { json?: boolean; logs?: boolean }): {
   listener: (e: ProgressEvent) => void;
@@ -30,6 +31,7 @@ export function progressDisplay(opts: { json?: boolean; logs?: boolean }): {
         else say(`state: ${text}`);
       } else if (e.type === 'log' && opts.logs !== false) say(`[${e.task}] ${e.line}`);
       else if (e.type === 'notice') say(`note: ${e.message}`);
+      else if (e.type === 'cost') say(costEstimateText(e.estimate));
     },
     stop: () => spinner?.stop(),
   };

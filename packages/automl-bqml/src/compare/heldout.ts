@@ -2,16 +2,12 @@
  * The held-out examples of a local image dataset (`writeDigitsDataset`, `generateShapesDataset`): the TEST rows
  * of its `index.csv` with ids, labels and files, and the prediction instances each kind of model takes.
  */
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { ValidationError } from '@terra-vertex/core';
 import { DIGIT_LABELS } from '../data/digits.ts';
 import { type MlUse, readLocalImageDataset } from '../data/local-dataset.ts';
-import { dataPython } from '../data/python.ts';
-
-const run = promisify(execFile);
+import { runDataPython } from '../data/python.ts';
 
 /** The held-out examples of a local image dataset, in `index.csv` order. */
 export interface HeldOutSet {
@@ -132,19 +128,13 @@ export async function imageArrayInstances(
       `${channels} is not 1 or 3`,
       'Use 3 for RGB models, 1 for grey ones.',
     );
-  const python = dataPython();
-  let decoded: [number, number, (number | number[])[]][];
-  try {
-    const child = run(python, ['-c', PIXELS], { maxBuffer: 256 * 1024 * 1024 });
-    child.child.stdin?.end(JSON.stringify({ paths: heldOut.paths, size: size ?? null, channels }));
-    decoded = JSON.parse((await child).stdout);
-  } catch (err) {
-    const e = err as Error & { stderr?: string };
-    const tail = (e.stderr ?? '').trim().split('\n').slice(-3).join('\n');
-    throw new Error(
-      `Reading the held-out images with ${python} failed: ${tail || e.message}\nIt needs Pillow: on Debian, apt install python3-pil.`,
-    );
-  }
+  const stdout = await runDataPython(['-c', PIXELS], {
+    what: 'Reading the held-out images',
+    needs: 'Pillow: on Debian, apt install python3-pil',
+    input: JSON.stringify({ paths: heldOut.paths, size: size ?? null, channels }),
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const decoded = JSON.parse(stdout) as [number, number, (number | number[])[]][];
   return decoded.map(([width, height, pixels]) =>
     Array.from({ length: height }, (_, y) =>
       Array.from({ length: width }, (_, x) => {

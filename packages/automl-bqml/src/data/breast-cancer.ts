@@ -3,13 +3,9 @@
  * from the package's own CSV: no download), as rows and as a BigQuery table loaded from newline-delimited
  * JSON.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { TableRef } from '../bqml/identifiers.ts';
 import { loadRowsTable, type RowsTableTarget } from './load-rows.ts';
-import { dataPython } from './python.ts';
-
-const run = promisify(execFile);
+import { runDataPython } from './python.ts';
 
 /** The label column: `malignant` or `benign`. */
 export const BREAST_CANCER_LABEL = 'diagnosis';
@@ -41,20 +37,12 @@ let frame: Promise<BreastCancerFrame> | undefined;
 /** The rows of `sklearn.datasets.load_breast_cancer()` (with the Python from `dataPython()`), cached. */
 export function breastCancerFrame(): Promise<BreastCancerFrame> {
   frame ??= (async () => {
-    const python = dataPython();
-    try {
-      const { stdout } = await run(python, ['-c', SCRIPT], { maxBuffer: 64 * 1024 * 1024 });
-      const parsed = JSON.parse(stdout) as { features: string[]; rows: Record<string, number | string>[] };
-      return { features: parsed.features, label: BREAST_CANCER_LABEL, rows: parsed.rows };
-    } catch (err) {
-      const e = err as Error & { stderr?: string; code?: string | number };
-      const tail = (e.stderr ?? '').trim().split('\n').slice(-3).join('\n');
-      const hint =
-        e.code === 'ENOENT'
-          ? `${python} was not found: set TVX_PYTHON to a Python 3 with scikit-learn.`
-          : 'It needs scikit-learn: on Debian, apt install python3-sklearn.';
-      throw new Error(`load_breast_cancer() failed with ${python}: ${tail || e.message}\n${hint}`);
-    }
+    const stdout = await runDataPython(['-c', SCRIPT], {
+      what: 'load_breast_cancer()',
+      needs: 'scikit-learn: on Debian, apt install python3-sklearn',
+    });
+    const parsed = JSON.parse(stdout) as { features: string[]; rows: Record<string, number | string>[] };
+    return { features: parsed.features, label: BREAST_CANCER_LABEL, rows: parsed.rows };
   })();
   frame.catch(() => {
     frame = undefined;

@@ -3,14 +3,10 @@
  * and the same stratified split as {@link writeDigitsDataset}, so that a BigQuery ML model and image models can
  * be compared on exactly the same held-out rows.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { ValidationError } from '@terra-vertex/core';
 import type { TableRef } from '../bqml/identifiers.ts';
 import { loadRowsTable, type RowsTableTarget } from './load-rows.ts';
-import { dataPython, PYTHON_DIR } from './python.ts';
-
-const run = promisify(execFile);
+import { PYTHON_DIR, runDataPython } from './python.ts';
 
 /** The pixel columns `p0` … `p63` (row by row), values 0–16 as in `load_digits()`. */
 export const DIGIT_PIXEL_COLUMNS = Array.from({ length: 64 }, (_, i) => `p${i}`);
@@ -72,20 +68,14 @@ export async function digitsTableRows(options: DigitsRowsOptions = {}): Promise<
     );
   if (!Number.isInteger(seed))
     throw new ValidationError('seed', `${seed} is not an integer`, 'Give the seed writeDigitsDataset used.');
-  const python = dataPython();
-  try {
-    const args = JSON.stringify({ limit: limit ?? null, seed });
-    const { stdout } = await run(python, ['-c', SCRIPT, PYTHON_DIR, args], { maxBuffer: 64 * 1024 * 1024 });
-    return JSON.parse(stdout) as DigitsTableRow[];
-  } catch (err) {
-    const e = err as Error & { stderr?: string; code?: string | number };
-    const tail = (e.stderr ?? '').trim().split('\n').slice(-3).join('\n');
-    const hint =
-      e.code === 'ENOENT'
-        ? `${python} was not found: set TVX_PYTHON to a Python 3 with scikit-learn.`
-        : 'It needs scikit-learn, NumPy and Pillow: on Debian, apt install python3-sklearn python3-pil.';
-    throw new Error(`load_digits() failed with ${python}: ${tail || e.message}\n${hint}`);
-  }
+  const stdout = await runDataPython(
+    ['-c', SCRIPT, PYTHON_DIR, JSON.stringify({ limit: limit ?? null, seed })],
+    {
+      what: 'load_digits()',
+      needs: 'scikit-learn, NumPy and Pillow: on Debian, apt install python3-sklearn python3-pil',
+    },
+  );
+  return JSON.parse(stdout) as DigitsTableRow[];
 }
 
 /** The BigQuery schema of the digits table. */

@@ -12,7 +12,7 @@ import {
 import type { Command } from 'commander';
 import { type GlobalOptions, print, table } from '../output.ts';
 import { progressDisplay } from '../progress.ts';
-import { asFlagError, dryRunEstimate, usd, withCostEstimate } from './options.ts';
+import { asFlagError, dryRunEstimate, usd } from './options.ts';
 
 type Globals = () => GlobalOptions;
 
@@ -124,7 +124,7 @@ export function registerAutoml(program: Command, globals: Globals): void {
           model = await job.run({
             ...run,
             maxCost: o.maxCost,
-            onProgress: withCostEstimate(display.listener, g),
+            onProgress: display.listener,
           });
         } catch (err) {
           throw asFlagError(err);

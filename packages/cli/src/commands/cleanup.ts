@@ -16,21 +16,13 @@ import {
 import type { Command } from 'commander';
 import ora from 'ora';
 import { ExitCode, type GlobalOptions, print, table } from '../output.ts';
+import { duration } from './options.ts';
 
 type Globals = () => GlobalOptions;
 
-const UNITS: Record<string, number> = { s: 1, m: 60, min: 60, h: 3600, d: 86_400 };
-
-/** `90s`, `30m`, `2h`, `1d` or plain seconds → seconds, naming `flag` when it is none of those. */
+/** `90s`, `30m`, `2h`, `1d` or plain seconds (zero allowed) → seconds, naming `flag` when it is none of those. */
 export function parseIdleAfter(text: string, flag = '--idle-after'): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d)?\s*$/.exec(text);
-  if (!m)
-    throw new ValidationError(
-      flag,
-      `${JSON.stringify(text)} is not a duration`,
-      'Write e.g. 90s, 30m, 2h or 1d (a plain number is seconds).',
-    );
-  return Number(m[1]) * UNITS[m[2] ?? 's']!;
+  return duration(text, flag, { allowZero: true });
 }
 
 /** The idle threshold: `--idle-after`, else `TVX_IDLE_AFTER`, else one hour. */

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { type GlobalOptions, print, table } from '../output.ts';
 import { progressDisplay } from '../progress.ts';
 import { warnIdleEndpoints } from './cleanup.ts';
-import { asFlagError, collect, deployCostOptions, dryRunEstimate, withCostEstimate } from './options.ts';
+import { asFlagError, collect, deployCostOptions, dryRunEstimate } from './options.ts';
 
 type Globals = () => GlobalOptions;
 
@@ -185,7 +185,7 @@ export function registerEndpoints(program: Command, globals: Globals): void {
         await endpoint.deploy(model, {
           ...options,
           maxCost: o.maxCost,
-          onProgress: withCostEstimate(display.listener, g),
+          onProgress: display.listener,
         });
       } catch (err) {
         throw asFlagError(err);

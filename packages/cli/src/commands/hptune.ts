@@ -12,7 +12,7 @@ import { type Command, Option } from 'commander';
 import { type GlobalOptions, print, table } from '../output.ts';
 import { progressDisplay } from '../progress.ts';
 import { parseMetrics, parseParams } from './hptune-spec.ts';
-import { asFlagError, collect, dryRunEstimate, runResourceOptions, withCostEstimate } from './options.ts';
+import { asFlagError, collect, dryRunEstimate, runResourceOptions } from './options.ts';
 import { customJobFromFlags, type TrainerFlags, trainerOptions } from './trainer-flags.ts';
 
 type Globals = () => GlobalOptions;
@@ -157,7 +157,7 @@ export function registerHptune(program: Command, globals: Globals): void {
           ...runOptions,
           maxCost: o.maxCost,
           sync: o.wait,
-          onProgress: withCostEstimate(display.listener, g),
+          onProgress: display.listener,
         });
       } catch (err) {
         failure = asFlagError(err);

@@ -3,7 +3,6 @@ import {
   type CostEstimate,
   CostLimitError,
   costEstimateText,
-  type ProgressEvent,
   ValidationError,
 } from '@terra-vertex/core';
 import type { Command } from 'commander';
@@ -105,15 +104,23 @@ export function usd(text: string): number {
   return n;
 }
 
-const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+const UNITS: Record<string, number> = { s: 1, m: 60, min: 60, h: 3600, d: 86400 };
 
-/** `90s`, `30m`, `2h`, `1h30m`, `3d` or plain seconds → seconds. */
-export function duration(text: string, flag = '--expected-duration'): number {
+/**
+ * `90s`, `30m`, `2h`, `1h30m`, `3d` or plain seconds → seconds, naming `flag` when it is none of those.
+ * Zero is refused unless `allowZero` (a threshold such as `--idle-after 0s`).
+ */
+export function duration(
+  text: string,
+  flag = '--expected-duration',
+  options: { allowZero?: boolean } = {},
+): number {
   const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t) && Number(t) > 0) return Number(t);
-  const parts = [...t.matchAll(/(\d+(?:\.\d+)?)([smhd])/g)];
+  const positive = (n: number) => n > 0 || (options.allowZero === true && n === 0);
+  if (/^\d+(\.\d+)?$/.test(t) && positive(Number(t))) return Number(t);
+  const parts = [...t.matchAll(/(\d+(?:\.\d+)?)(min|[smhd])/g)];
   const seconds = parts.reduce((s, [, n, u]) => s + Number(n) * UNITS[u!]!, 0);
-  if (!parts.length || parts.map((p) => p[0]).join('') !== t || seconds <= 0)
+  if (!parts.length || parts.map((p) => p[0]).join('') !== t || !positive(seconds))
     throw new ValidationError(
       flag,
       `${JSON.stringify(text)} is not a duration`,
@@ -136,15 +143,6 @@ export function printEstimate(estimate: CostEstimate, g: GlobalOptions): void {
 export function dryRunEstimate(estimate: CostEstimate, f: { maxCost?: number }, g: GlobalOptions): void {
   printEstimate(estimate, g);
   assertWithinMaxCost(estimate, f.maxCost, '--max-cost');
-}
-
-/** A progress listener that prints `cost` events as explained estimates (NDJSON events stay as they are). */
-export function withCostEstimate(
-  listener: (e: ProgressEvent) => void,
-  g: GlobalOptions,
-): (e: ProgressEvent) => void {
-  if (g.json) return listener;
-  return (e) => (e.type === 'cost' ? printEstimate(e.estimate, g) : listener(e));
 }
 
 /** A refusal from core names the option `maxCost`; on the command line it is `--max-cost`. */

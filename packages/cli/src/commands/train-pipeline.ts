@@ -22,7 +22,6 @@ import {
   keyValues,
   type RunResourceFlags,
   runResourceOptions,
-  withCostEstimate,
 } from './options.ts';
 
 interface PipelineFlags extends RunResourceFlags {
@@ -104,7 +103,7 @@ async function submit(job: TrainingJob, f: PipelineFlags, g: GlobalOptions, args
       ...run,
       maxCost: f.maxCost,
       sync: f.wait,
-      onProgress: withCostEstimate(display.listener, g),
+      onProgress: display.listener,
     });
   } catch (err) {
     throw asFlagError(err);

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { type GlobalOptions, print } from '../output.ts';
 import { progressDisplay } from '../progress.ts';
-import { asFlagError, dryRunEstimate, runResourceOptions, withCostEstimate } from './options.ts';
+import { asFlagError, dryRunEstimate, runResourceOptions } from './options.ts';
 import { registerTrainPipelines } from './train-pipeline.ts';
 import { customJobFromFlags, type TrainerFlags, trainerOptions } from './trainer-flags.ts';
 
@@ -45,7 +45,7 @@ export function registerTrain(program: Command, globals: () => GlobalOptions): v
           ...run,
           maxCost: o.maxCost,
           sync: o.wait,
-          onProgress: withCostEstimate(display.listener, g),
+          onProgress: display.listener,
         });
       } catch (err) {
         throw asFlagError(err);
