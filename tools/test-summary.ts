@@ -1,5 +1,6 @@
 /**
- * Prints the whole suite's total from each package's Vitest JSON report (test-results/vitest.json), as one
+ * Prints the whole suite's total from each project's Vitest JSON report (`test-results/vitest.json` in every
+ * package and in docs), as one
  * `tests: N passed, N failed` line, and exits non-zero if any test failed or none ran.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -13,12 +14,14 @@ interface Report {
   numTodoTests: number;
 }
 
-const packages = fileURLToPath(new URL('../packages/', import.meta.url));
+const root = fileURLToPath(new URL('../', import.meta.url));
+const projects = [...readdirSync(join(root, 'packages')).map((name) => join('packages', name)), 'docs'];
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const name of readdirSync(packages)) {
-  const file = join(packages, name, 'test-results/vitest.json');
+for (const project of projects) {
+  const name = project.replace(/^packages\//, '');
+  const file = join(root, project, 'test-results/vitest.json');
   if (!existsSync(file)) continue;
   const r = JSON.parse(readFileSync(file, 'utf8')) as Report;
   console.log(`${name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);

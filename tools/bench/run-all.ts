@@ -11,6 +11,7 @@ const benches = [
   'automl-bench.ts',
   'bqml-bench.ts',
   'tensorboard-bench.ts',
+  'install-size-bench.ts',
 ];
 for (const b of benches) {
   console.log(`\n## ${b}`);

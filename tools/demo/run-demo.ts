@@ -16,6 +16,8 @@
  *      compared on the same held-out digits (leaderboard, HTML report); what keeps costing money, cleaned up
  *  13. the same through the `tvx` CLI against a separately started emulator
  *  14. the ready-to-run notebooks, executed headless as a Terra user would run them
+ *  15. the packages as another repository gets them: what a release would publish, the API reference, and the
+ *      tarballs installed into a fresh project (a custom job on the emulator) and a fresh Nx workspace
  * Run it with `npm run demo` (after tools/setup/install.sh).
  */
 import { spawnSync } from 'node:child_process';
@@ -43,6 +45,7 @@ import { startEmulator } from '@terra-vertex/emulator';
 import { automlDemo } from './automl-demo.ts';
 import { bqmlDemo } from './bqml-demo.ts';
 import { compareDemo } from './compare-demo.ts';
+import { packagesDemo } from './packages-demo.ts';
 import { servingDemo } from './serving-demo.ts';
 import { tensorboardDemo } from './tensorboard-demo.ts';
 import { tuningDemo } from './tuning-demo.ts';
@@ -340,4 +343,5 @@ const notebooks = spawnSync(process.execPath, [join(root, 'tools/notebooks/run-n
 });
 if (notebooks.status !== 0) throw new Error(`the notebooks failed (exit ${notebooks.status})`);
 console.log('  executed copies: packages/notebooks/test-results/executed/');
+packagesDemo(step);
 console.log(`\n${bold('Demo complete.')}`);

@@ -57,6 +57,7 @@ export {
   type IterationResult,
   type JobStatistics,
   type MlStatistics,
+  type ResolvedTarget,
   type RunQueryOptions,
   resolveTarget,
   runQueryJob,
@@ -115,6 +116,7 @@ export {
   type LoadDigitsTableOptions,
   loadDigitsTable,
 } from './data/digits-table.ts';
+export type { RowsTableTarget } from './data/load-rows.ts';
 export {
   INDEX_FILE,
   type LocalImage,

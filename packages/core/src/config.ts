@@ -46,7 +46,10 @@ export interface InitOptions {
   experimentTensorboard?: string | boolean;
 }
 
-/** The two transports the Vertex AI clients speak, as in the Python SDK's `init(api_transport=…)`. */
+/**
+ * The two transports the Vertex AI clients speak, as in the Python SDK's `init(api_transport=…)`.
+ * @inline
+ */
 export type ApiTransport = 'grpc' | 'rest';
 const TRANSPORTS: readonly ApiTransport[] = ['grpc', 'rest'];
 
@@ -83,6 +86,7 @@ export interface ResolvedConfig {
 
 /** The project id used with the emulator when none is configured (Firebase's `demo-` convention). */
 export const EMULATOR_DEFAULT_PROJECT = 'demo-terra-vertex';
+/** The staging bucket used with the emulator when none is configured. */
 export const EMULATOR_DEFAULT_BUCKET = 'gs://demo-terra-vertex-staging';
 
 let globalOptions: InitOptions = {};
@@ -135,6 +139,7 @@ export function resetConfig(): void {
   globalOptions = {};
 }
 
+/** Environment variables, as `process.env` holds them. @inline */
 type Env = Record<string, string | undefined>;
 
 /** Reads the emulator addresses from VERTEX_AI_EMULATOR_HOST / STORAGE_EMULATOR_HOST. */

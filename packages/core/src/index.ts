@@ -95,6 +95,7 @@ export * from './display/index.ts';
 export {
   buildCreateEndpointRequest,
   type EndpointCreateOptions,
+  type Where as ResourceLocation,
 } from './endpoints/create-request.ts';
 export {
   buildDeployRequest,
@@ -119,6 +120,7 @@ export type { Prediction, RawPrediction } from './endpoints/prediction.ts';
 export {
   allocateTraffic,
   DEPLOYING_MODEL_KEY,
+  type DeployTrafficInput,
   deployTrafficSplit,
   type TrafficSplit,
   unallocateTraffic,
@@ -142,9 +144,11 @@ export {
   type CustomJobRunOptions,
   type WaitOptions,
 } from './jobs/custom-job.ts';
+export type { CustomJobRequest } from './jobs/custom-job-request.ts';
 export {
   isTerminalState,
   type JobState,
+  type PipelineState,
   type ProgressEvent,
   type ProgressListener,
   shortState,

@@ -48,6 +48,7 @@ export const SUPPORTED_REGIONS: ReadonlySet<string> = new Set([
 /** Multi-regional jurisdictions served from `aiplatform.<jurisdiction>.rep.googleapis.com`. */
 export const MULTI_REGIONS: ReadonlySet<string> = new Set(['us']);
 
+/** The Vertex AI location used when neither `init()` nor the environment names one (the Python SDK's default). */
 export const DEFAULT_LOCATION = 'us-central1';
 
 /** The regional API host the Python SDK uses for a location (`initializer.get_client_options`). */

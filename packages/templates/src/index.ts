@@ -1,6 +1,8 @@
 /**
+ * @packageDocumentation
  * @terra-vertex/templates: generated Python trainer packages for Vertex AI (scikit-learn, XGBoost,
- * PyTorch, TensorFlow/Keras) and the Nx generator `@terra-vertex/templates:trainer`.
+ * PyTorch, TensorFlow/Keras), the tslab notebooks rendered from Handlebars templates, and the Nx generators
+ * `@terra-vertex/templates:trainer` and `@terra-vertex/templates:notebook` that write them into a workspace.
  */
 export { TemplateOptionsError, TrainerOptionsError } from './errors.ts';
 export type { NotebookGeneratorSchema } from './generators/notebook/schema.d.ts';

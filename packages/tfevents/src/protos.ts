@@ -80,6 +80,7 @@ export const EventType = root.lookupType('tensorflow.Event');
 /** TensorFlow `DataType` numbers the scalar reader understands (types.proto). */
 export const DT = { FLOAT: 1, DOUBLE: 2, INT32: 3, UINT8: 4, INT16: 5, INT8: 6, INT64: 9, HALF: 19 } as const;
 
+/** A decoded `tensorflow.TensorProto` (only the fields scalars use; `dtype` is a TensorFlow `DataType` number). */
 export interface TensorProto {
   dtype?: number;
   tensorContent?: Uint8Array;
@@ -90,6 +91,7 @@ export interface TensorProto {
   halfVal?: number[];
 }
 
+/** A decoded `tensorflow.Summary.Value`: a tag and its simple value or tensor, with the plugin that wrote it. */
 export interface SummaryValue {
   tag?: string;
   simpleValue?: number;

@@ -41,7 +41,8 @@ export interface OutputAttribution<M> {
   map: M;
 }
 
-interface ResultOf<K extends string, M> extends OutputAttribution<M> {
+/** An {@link OutputAttribution} of one kind of input (`kind` tells which). */
+export interface ResultOf<K extends string, M> extends OutputAttribution<M> {
   kind: K;
   /** Index of the instance in the request. */
   instance: number;

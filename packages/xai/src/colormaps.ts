@@ -1,6 +1,7 @@
 /** The colour maps of Vertex's image visualization, as RGB plus opacity for a highlight strength and sign. */
 import type { ResolvedVisualization } from './visualization.ts';
 
+/** Red, green and blue, 0–255. @inline */
 type Rgb = readonly [number, number, number];
 
 export const GREEN: Rgb = [0, 255, 0];

@@ -14,6 +14,7 @@ export {
   type ImageAttributionResult,
   type OutputAttribution,
   pixelMap,
+  type ResultOf,
   type TabularAttributionMap,
   type TabularAttributionResult,
   toAttributionResults,

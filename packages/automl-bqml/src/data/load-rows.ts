@@ -5,7 +5,10 @@ import { bigQueryLocation, toBigQueryError } from '@terra-vertex/core';
 import { parseTableRef, type TableRef, validateDatasetId, validateTableId } from '../bqml/identifiers.ts';
 import { type BigQueryTarget, resolveTarget } from '../bqml/jobs.ts';
 
-/** Where {@link loadRowsTable} loads: a dataset (created when missing) and a table (rows replaced). */
+/**
+ * Where a table loader ({@link loadBreastCancerTable}, {@link loadDigitsTable}) loads: a dataset (created when
+ * missing) and a table (rows replaced).
+ */
 export interface RowsTableTarget extends BigQueryTarget {
   /** Dataset id, created (in `BIGQUERY_LOCATION`, default US) when missing. */
   dataset: string;

@@ -3,6 +3,7 @@ import { runImageDataScript } from './python.ts';
 
 /** Shapes {@link generateShapesDataset} can draw (the labels of the dataset). */
 export const SHAPE_CLASSES = ['circle', 'square', 'triangle', 'stripes', 'cross'] as const;
+/** One of the shape classes the generated image dataset draws ({@link SHAPE_CLASSES}). */
 export type ShapeClass = (typeof SHAPE_CLASSES)[number];
 
 /** Options of {@link generateShapesDataset}. */

@@ -98,18 +98,22 @@ export class ModelEvaluation {
     return this.resource.name ?? '';
   }
 
+  /** The last part of the resource name. */
   get id(): string {
     return this.resourceName.split('/').pop() ?? '';
   }
 
+  /** The schema of the metrics (which kind of model was evaluated). */
   get metricsSchemaUri(): string {
     return this.resource.metricsSchemaUri ?? '';
   }
 
+  /** The features the evaluation was sliced by (e.g. `annotationSpec`). */
   get sliceDimensions(): string[] {
     return this.resource.sliceDimensions ?? [];
   }
 
+  /** The evaluation as the server last returned it. */
   get gcaResource(): IEvaluation {
     return this.resource;
   }

@@ -12,6 +12,7 @@ import { locationPath } from '../resource-names.ts';
 import { fromProtoValue, type ProtoValue } from '../value.ts';
 import type { BillableRunningJob, RunningJobKind } from './types.ts';
 
+/** A JSON object (a REST response or one of its parts). @inline */
 type Json = Record<string, unknown>;
 
 /** States in which Vertex keeps (or is about to keep) machines for a job. */

@@ -22,6 +22,7 @@ const TIB = 2 ** 40;
 const GIB = 2 ** 30;
 const MIB = 2 ** 20;
 
+/** A JSON object (a request or one of its parts). @inline */
 type Json = Record<string, unknown>;
 
 /** A field in camelCase (wire JSON) or snake_case (training pipeline structs). */

@@ -14,6 +14,7 @@ import {
 } from './estimators.ts';
 import { PRICE_TABLE } from './price-table.ts';
 
+/** A JSON object (a request or one of its parts). @inline */
 type Json = Record<string, unknown>;
 
 /** Vertex's default `scheduling.timeout` of custom jobs: 7 days. */

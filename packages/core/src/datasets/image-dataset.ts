@@ -32,6 +32,7 @@ import { IMAGE_SCHEMA } from './schema.ts';
 type IDataset = protos.google.cloud.aiplatform.v1.IDataset;
 type IImportDataConfig = protos.google.cloud.aiplatform.v1.IImportDataConfig;
 type IImportDataOperationMetadata = protos.google.cloud.aiplatform.v1.IImportDataOperationMetadata;
+/** Where a resource lives: explicit values, else `init()` and the environment. @inline */
 type Where = Pick<InitOptions, 'project' | 'location' | 'emulator'>;
 
 /** Options of {@link ImageDataset.create}: the Python SDK's arguments in camelCase. */
@@ -137,18 +138,22 @@ export class ImageDataset {
     return new ImageDataset(resource, config);
   }
 
+  /** The full resource name (`projects/…/locations/…/…`). */
   get resourceName(): string {
     return this.resource.name ?? '';
   }
 
+  /** The last part of the resource name. */
   get id(): string {
     return this.resourceName.split('/').pop() ?? '';
   }
 
+  /** The display name. */
   get displayName(): string {
     return this.resource.displayName ?? '';
   }
 
+  /** The dataset's metadata schema URI (`IMAGE_SCHEMA.metadata` for an image dataset). */
   get metadataSchemaUri(): string {
     return this.resource.metadataSchemaUri ?? '';
   }
@@ -158,6 +163,7 @@ export class ImageDataset {
     return Number(String(this.resource.dataItemCount ?? 0));
   }
 
+  /** The resource's labels (a copy). */
   get labels(): Record<string, string> {
     return { ...(this.resource.labels ?? {}) };
   }
@@ -167,10 +173,12 @@ export class ImageDataset {
     return this.last;
   }
 
+  /** The dataset as the server last returned it. */
   get gcaResource(): IDataset {
     return this.resource;
   }
 
+  /** Readable JSON: RFC 3339 times, no empty defaults (for display and `--json`). */
   toJSON(): Record<string, unknown> {
     return (toReadableJson(this.resource) as Record<string, unknown> | undefined) ?? {};
   }

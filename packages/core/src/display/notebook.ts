@@ -9,10 +9,15 @@ import { ProgressLog, progressHtml, progressLine } from './progress.ts';
 
 /** The part of tslab's `display` object used here (tslab `src/public.ts`). */
 export interface TslabDisplay {
+  /** Shows HTML. */
   html(html: string): void;
+  /** Shows an SVG image. */
   svg(svg: string): void;
+  /** Shows a PNG image. */
   png(bytes: Uint8Array): void;
+  /** Shows Markdown. */
   markdown(markdown: string): void;
+  /** Shows plain text. */
   text(text: string): void;
 }
 

@@ -120,10 +120,12 @@ export class Endpoint {
     return this.resource.name ?? '';
   }
 
+  /** The last part of the resource name. */
   get id(): string {
     return this.resourceName.split('/').pop() ?? '';
   }
 
+  /** The display name. */
   get displayName(): string {
     return this.resource.displayName ?? '';
   }
@@ -133,6 +135,7 @@ export class Endpoint {
     return { ...((this.resource.trafficSplit as TrafficSplit | null | undefined) ?? {}) };
   }
 
+  /** The models deployed to the endpoint, as of the last fetch. */
   get deployedModels(): DeployedModel[] {
     return (this.resource.deployedModels ?? []).map(toDeployedModel);
   }
@@ -142,10 +145,12 @@ export class Endpoint {
     return this.resource.network || undefined;
   }
 
+  /** The endpoint as the server last returned it. */
   get gcaResource(): IEndpoint {
     return this.resource;
   }
 
+  /** Readable JSON: RFC 3339 times, no empty defaults (for display and `--json`). */
   toJSON(): Record<string, unknown> {
     return (toReadableJson(this.resource) as Record<string, unknown> | undefined) ?? {};
   }

@@ -55,6 +55,7 @@ export class Experiment {
     this.name = node.name.split('/').pop()!;
   }
 
+  /** The experiment's description (empty when it has none). */
   get description(): string {
     return this.node.description;
   }

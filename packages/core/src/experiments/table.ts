@@ -1,6 +1,7 @@
 import { formatValue, htmlTable, rawHtml } from '../display/html.ts';
 import { showHtml } from '../display/notebook.ts';
 
+/** One row of a table: column name to value. @inline */
 type Row = Record<string, unknown>;
 
 const FIXED: Record<string, number> = { experiment_name: -1, run_name: 1, run_type: 2, state: 3 };

@@ -141,10 +141,12 @@ export class CustomJob extends EventEmitter<CustomJobEvents> {
     return this.resourceName.split('/').pop() ?? '';
   }
 
+  /** The display name (the one given to the constructor until the job is created). */
   get displayName(): string {
     return this.resource?.displayName ?? this.options?.displayName ?? '';
   }
 
+  /** The job's state as of the last fetch (`JOB_STATE_UNSPECIFIED` before it runs). */
   get state(): JobState {
     return (this.resource?.state as JobState | undefined) ?? 'JOB_STATE_UNSPECIFIED';
   }

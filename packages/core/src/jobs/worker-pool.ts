@@ -22,6 +22,7 @@ export const ACCELERATOR_TYPES = [
   'TPU_V4_POD',
   'TPU_V5_LITEPOD',
 ] as const;
+/** A Vertex AI accelerator type name (`MachineSpec.acceleratorType`). */
 export type AcceleratorType = (typeof ACCELERATOR_TYPES)[number] | 'ACCELERATOR_TYPE_UNSPECIFIED';
 
 export const DEFAULT_MACHINE_TYPE = 'n1-standard-4';

@@ -15,6 +15,7 @@ import { ensureBucket, parseGcsUri, uploadFile } from '../storage/gcs.ts';
 import { buildModelSpec, type ModelSpecOptions } from './model-spec.ts';
 
 type IModel = protos.google.cloud.aiplatform.v1.IModel;
+/** Where a resource lives: explicit values, else `init()` and the environment. @inline */
 type Where = Pick<InitOptions, 'project' | 'location' | 'emulator'>;
 
 /** Options of {@link Model.upload}: the Python SDK's arguments in camelCase. */
@@ -132,18 +133,22 @@ export class Model {
     return `${this.resourceName}@${this.versionId}`;
   }
 
+  /** The last part of the resource name. */
   get id(): string {
     return this.resourceName.split('/').pop() ?? '';
   }
 
+  /** The display name. */
   get displayName(): string {
     return this.resource.displayName ?? '';
   }
 
+  /** The version id (`1`, `2`, …). */
   get versionId(): string {
     return this.resource.versionId ?? '';
   }
 
+  /** The version's aliases (`default` marks the default version). */
   get versionAliases(): string[] {
     return this.resource.versionAliases ?? [];
   }
@@ -153,6 +158,7 @@ export class Model {
     return this.resource.artifactUri ?? '';
   }
 
+  /** The model as the server last returned it. */
   get gcaResource(): IModel {
     return this.resource;
   }

@@ -1,9 +1,9 @@
-import type { InitOptions } from '../config.ts';
+import type { Where } from '../endpoints/create-request.ts';
 import { ValidationError } from '../errors.ts';
 import { validateResourceId } from '../validation.ts';
 
 /** Where a TensorBoard resource lives when it is given by id (explicit, else `init()`, else the environment). */
-export type Where = Pick<InitOptions, 'project' | 'location' | 'emulator'>;
+export type { Where };
 
 /** The collections of a TensorBoard resource name, outermost first. */
 const LEVELS = ['tensorboards', 'experiments', 'runs', 'timeSeries'] as const;

@@ -35,22 +35,27 @@ export abstract class TensorboardResourceBase<R extends TensorboardServiceResour
     return this.resourceName.split('/').pop() ?? '';
   }
 
+  /** The display name. */
   get displayName(): string {
     return this.resource.displayName ?? '';
   }
 
+  /** The description (empty when it has none). */
   get description(): string {
     return this.resource.description ?? '';
   }
 
+  /** The resource's labels (a copy). */
   get labels(): Record<string, string> {
     return { ...(this.resource.labels ?? {}) };
   }
 
+  /** When the resource was created. */
   get createTime(): Date | undefined {
     return dateOf(this.resource.createTime);
   }
 
+  /** When the resource was last updated. */
   get updateTime(): Date | undefined {
     return dateOf(this.resource.updateTime);
   }

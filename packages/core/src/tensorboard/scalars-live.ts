@@ -44,6 +44,7 @@ export interface ScalarsWatch {
   done: Promise<ScalarSeries[]>;
 }
 
+/** What {@link watchScalars} can follow: a running job or a TensorBoard experiment. @inline */
 type Watched = CustomJob | TrainingJob | HyperparameterTuningJob | TensorboardExperiment;
 
 const TERMINAL = /_STATE_(SUCCEEDED|FAILED|CANCELLED|PAUSED|EXPIRED|PARTIALLY_SUCCEEDED)$/;

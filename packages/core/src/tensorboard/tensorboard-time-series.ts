@@ -132,11 +132,13 @@ export class TensorboardTimeSeries extends TensorboardResourceBase<ITimeSeries> 
     return found.map((r) => wrap(TensorboardTimeSeries, r, config));
   }
 
+  /** `SCALAR`, `TENSOR` or `BLOB_SEQUENCE`. */
   get valueType(): TimeSeriesValueType | undefined {
     const v = this.resource.valueType;
     return typeof v === 'number' ? VALUE_TYPES[v - 1] : ((v as TimeSeriesValueType | null) ?? undefined);
   }
 
+  /** The TensorBoard plugin that reads the series (`scalars` for scalar metrics). */
   get pluginName(): string {
     return this.resource.pluginName ?? '';
   }

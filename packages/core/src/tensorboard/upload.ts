@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { findEventFiles, readEventFile, runIdFor, type ScalarPoint } from '@terra-vertex/tfevents';
+import type { readEventFile, ScalarPoint } from '@terra-vertex/tfevents';
 import { type ResolvedConfig, resolveConfig } from '../config.ts';
 import { ApiError, StatusCode, ValidationError } from '../errors.ts';
 import {
@@ -163,6 +163,8 @@ async function readLogdir(
       `${logdir} is not a folder`,
       'Pass the folder your trainer wrote event files to.',
     );
+  // Loaded here, not at import: protobufjs and the native CRC32 are about half of core's import time.
+  const { findEventFiles, readEventFile, runIdFor } = await import('@terra-vertex/tfevents');
   const runs = new Map<string, LocalRun>();
   for (const file of await findEventFiles(logdir)) {
     const id = runIdFor(prefix + (file.run === '' || file.run === '.' ? 'default' : file.run));

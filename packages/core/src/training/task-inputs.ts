@@ -9,7 +9,10 @@ import {
 } from '../jobs/worker-pool.ts';
 import { validatePositiveInt } from '../validation.ts';
 
-/** The task every pool runs (snake_case, as the Python SDK writes it into the struct). */
+/**
+ * The task every pool runs (snake_case, as the Python SDK writes it into the struct).
+ * @inline
+ */
 export type PoolTask = Record<string, unknown>;
 
 /** Machine, replica and scheduling options of a training pipeline's `run()`. */

@@ -54,23 +54,28 @@ export abstract class TrainingJob extends EventEmitter<{ progress: [ProgressEven
     dryRun?: boolean,
   ): Promise<PoolTask>;
 
+  /** The pipeline's full resource name; empty until the job is launched. */
   get resourceName(): string {
     return this.resource?.name ?? '';
   }
 
+  /** The pipeline's state as of the last fetch (`PIPELINE_STATE_UNSPECIFIED` before it runs). */
   get state(): string {
     return (this.resource?.state as string | undefined) ?? 'PIPELINE_STATE_UNSPECIFIED';
   }
 
+  /** The server's error when the pipeline failed. */
   get error(): { code: number; message: string } | undefined {
     const e = this.resource?.error;
     return e?.message || e?.code ? { code: e.code ?? 0, message: e.message ?? '' } : undefined;
   }
 
+  /** The pipeline as the server last returned it (`undefined` before it is launched). */
   get gcaResource(): IPipeline | undefined {
     return this.resource;
   }
 
+  /** Readable JSON: RFC 3339 times, no empty defaults (for display and `--json`). */
   toJSON(): Record<string, unknown> {
     return (toReadableJson(this.resource ?? {}) as Record<string, unknown> | undefined) ?? {};
   }
@@ -195,6 +200,7 @@ export abstract class TrainingJob extends EventEmitter<{ progress: [ProgressEven
     }
   }
 
+  /** Reads the pipeline again from the server. */
   async refresh(): Promise<this> {
     const client = await pipelineServiceClient(await this.config());
     try {
@@ -206,6 +212,7 @@ export abstract class TrainingJob extends EventEmitter<{ progress: [ProgressEven
     return this;
   }
 
+  /** Asks Vertex AI to cancel the running pipeline; fails if it has not been launched. */
   async cancel(): Promise<void> {
     if (!this.resource?.name) {
       throw new ValidationError(

@@ -23,6 +23,7 @@ import { studyReportInput } from './study-summary.ts';
 import { type Trial, toTrial } from './trials.ts';
 
 type IHptJob = protos.google.cloud.aiplatform.v1.IHyperparameterTuningJob;
+/** Where a resource lives: explicit values, else `init()` and the environment. @inline */
 type Where = Pick<InitOptions, 'project' | 'location' | 'emulator'>;
 
 /** Options of {@link HyperparameterTuningJob}, named like the Python SDK's. */
@@ -105,6 +106,7 @@ export class HyperparameterTuningJob extends EventEmitter<{ progress: [ProgressE
     }
   }
 
+  /** The display name (the one given to the constructor until the job is created). */
   get displayName(): string {
     return this.resource?.displayName ?? this.options?.displayName ?? '';
   }
@@ -119,23 +121,28 @@ export class HyperparameterTuningJob extends EventEmitter<{ progress: [ProgressE
     });
   }
 
+  /** The full resource name; empty until the job is created. */
   get resourceName(): string {
     return this.resource?.name ?? '';
   }
 
+  /** The job's state as of the last fetch (`JOB_STATE_UNSPECIFIED` before it runs). */
   get state(): JobState {
     return (this.resource?.state as JobState | undefined) ?? 'JOB_STATE_UNSPECIFIED';
   }
 
+  /** The server's error when the job failed. */
   get error(): { code: number; message: string } | undefined {
     const e = this.resource?.error;
     return e?.message || e?.code ? { code: e.code ?? 0, message: e.message ?? '' } : undefined;
   }
 
+  /** The job as the server last returned it (`undefined` before it is created). */
   get gcaResource(): IHptJob | undefined {
     return this.resource;
   }
 
+  /** Readable JSON: RFC 3339 times, no empty defaults (for display and `--json`). */
   toJSON(): Record<string, unknown> {
     return (toReadableJson(this.resource ?? {}) as Record<string, unknown> | undefined) ?? {};
   }
@@ -252,6 +259,7 @@ export class HyperparameterTuningJob extends EventEmitter<{ progress: [ProgressE
     return this;
   }
 
+  /** Reads the job again from the server. */
   async refresh(): Promise<this> {
     const client = await jobServiceClient(await this.config());
     try {
@@ -263,6 +271,7 @@ export class HyperparameterTuningJob extends EventEmitter<{ progress: [ProgressE
     return this;
   }
 
+  /** Asks Vertex AI to cancel the running job. */
   async cancel(): Promise<void> {
     const client = await jobServiceClient(await this.config());
     try {

@@ -3,6 +3,7 @@ import { ValidationError } from '../errors.ts';
 /** Scales of the Python SDK (`linear`, `log`, `reverse_log`). */
 export type ParameterScale = 'linear' | 'log' | 'reverse_log';
 
+/** The conditional children a parameter may have. @inline */
 interface Conditional {
   /** Children that apply only when this parameter takes one of their `parentValues`. */
   conditionalParameterSpec?: Record<string, ParameterSpec & { parentValues: (number | string)[] }>;

@@ -120,10 +120,12 @@ export class StudyTrial implements Trial {
     return this.call('Stopping', (c) => c.stopTrial({ name: this.name }));
   }
 
+  /** Reads the trial again from the server. */
   async refresh(): Promise<this> {
     return this.call('Getting', (c) => c.getTrial({ name: this.name }));
   }
 
+  /** Deletes the trial. */
   async delete(): Promise<void> {
     const client = await vizierServiceClient(this.config);
     try {

@@ -12,6 +12,7 @@ import { type MeasurementPosition, StudyTrial, toMeasurement } from './study-tri
 import { enumName } from './trials.ts';
 
 type IStudy = protos.google.cloud.aiplatform.v1.IStudy;
+/** Where a resource lives: explicit values, else `init()` and the environment. @inline */
 type Where = Pick<InitOptions, 'project' | 'location' | 'emulator'>;
 
 /** Options of {@link Study.create} and {@link Study.createOrLoad}. */
@@ -122,10 +123,12 @@ export class Study {
     }
   }
 
+  /** The full resource name (`projects/…/locations/…/…`). */
   get resourceName(): string {
     return this.resource.name ?? '';
   }
 
+  /** The display name. */
   get displayName(): string {
     return this.resource.displayName ?? '';
   }
@@ -135,10 +138,12 @@ export class Study {
     return enumName(this.resource.state, ['STATE_UNSPECIFIED', 'ACTIVE', 'INACTIVE', 'COMPLETED']);
   }
 
+  /** The study as the server last returned it. */
   get gcaResource(): IStudy {
     return this.resource;
   }
 
+  /** Readable JSON: RFC 3339 times, no empty defaults (for display and `--json`). */
   toJSON(): Record<string, unknown> {
     return (toReadableJson(this.resource) as Record<string, unknown> | undefined) ?? {};
   }
@@ -216,6 +221,7 @@ export class Study {
     });
   }
 
+  /** Reads the study again from the server. */
   async refresh(): Promise<this> {
     const client = await vizierServiceClient(this.config);
     try {
